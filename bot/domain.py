@@ -1,0 +1,97 @@
+"""Value types shared by the whole core: roles, audiences, prompt tags, recurrences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    MEMBER = "member"
+
+
+class Audience(StrEnum):
+    """Who a cadence nudges: a team's manager, its members, or both."""
+
+    MANAGER = "manager"
+    MEMBERS = "members"
+    BOTH = "both"
+
+
+class PromptAudience(StrEnum):
+    """Who a single prompt is written for."""
+
+    MANAGER = "manager"
+    MEMBER = "member"
+
+
+class PromptKind(StrEnum):
+    TEXT = "text"
+    RATING = "rating"
+
+
+class Intent(StrEnum):
+    PRIORITIES = "priorities"  # priorities and clarity
+    DECISIONS = "decisions"  # decisions and autonomy
+    OBSTACLES = "obstacles"
+    GROWTH = "growth"  # development and growth
+    RECOGNITION = "recognition"
+    WELLBEING = "wellbeing"  # wellbeing and load
+    MANAGER_FEEDBACK = "manager-feedback"  # feedback for the manager
+
+
+class Phase(StrEnum):
+    """Where in the business cycle a prompt fits best."""
+
+    PLAN = "plan"
+    EXECUTE = "execute"
+    REVIEW = "review"
+
+
+class Pathway(StrEnum):
+    NEW_HIRE = "new-hire"
+    HIGH_PERFORMER = "high-performer"
+    SPECIALIST = "specialist"
+
+
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Index 0 is Monday, as in :meth:`datetime.date.weekday`."""
+
+RecurrenceKind = Literal["daily", "weekdays", "weekly", "monthly_day", "monthly_nth"]
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """How often a cadence recurs, independent of time of day and time zone.
+
+    * ``daily``                              -> every day
+    * ``weekdays``                           -> Monday to Friday
+    * ``weekly`` with ``weekday`` and ``interval_weeks`` (1 = every week, 2 = every other week, ...)
+    * ``monthly_day`` with ``day`` (1..28, or -1 for the last day of the month)
+    * ``monthly_nth`` with ``nth`` ("first" or "last") and ``weekday``
+
+    The working-day filter of each person applies on top of every recurrence.
+    """
+
+    kind: RecurrenceKind
+    weekday: int | None = None
+    interval_weeks: int = 1
+    day: int | None = None
+    nth: Literal["first", "last"] | None = None
+
+    def to_text(self) -> str:
+        """The canonical command-language spelling; ``parse_recurrence`` reads it back."""
+        if self.kind in ("daily", "weekdays"):
+            return self.kind
+        if self.kind == "weekly":
+            assert self.weekday is not None
+            day = WEEKDAY_NAMES[self.weekday]
+            return f"weekly {day}" if self.interval_weeks == 1 else f"every {self.interval_weeks} weeks {day}"
+        if self.kind == "monthly_day":
+            assert self.day is not None
+            return "monthly last" if self.day == -1 else f"monthly {self.day}"
+        assert self.weekday is not None and self.nth is not None
+        return f"monthly {self.nth} {WEEKDAY_NAMES[self.weekday]}"
