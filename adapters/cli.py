@@ -1,0 +1,139 @@
+"""The `coachbot` command line: the composition root that wires core, storage and adapters."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Coachbot: coaching check-ins for Slack, Teams and a local chat.", no_args_is_help=True,
+                  add_completion=False)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+prompts_app = typer.Typer(help="The coaching prompt library.", no_args_is_help=True)
+teams_app = typer.Typer(help="Microsoft Teams helpers.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(prompts_app, name="prompts")
+app.add_typer(teams_app, name="teams")
+
+DatabaseOption = Annotated[
+    str | None, typer.Option("--database", help="SQLAlchemy URL; default: DATABASE_URL, else sqlite:///coachbot.db")
+]
+StartOption = Annotated[
+    str | None, typer.Option("--start", help="Start the chat clock here (ISO 8601, e.g. 2026-11-23T08:00Z)")
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"coachbot: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def _start(start: str | None) -> datetime:
+    if start is None:
+        return datetime.now(UTC).replace(second=0, microsecond=0)
+    try:
+        instant = datetime.fromisoformat(start.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise _fail(f"--start {start!r} is not an ISO 8601 time like 2026-11-23T08:00Z") from exc
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+
+
+def _run_chat(*, database: str | None, start: str | None, demo: bool, org: str) -> None:
+    from adapters.local import LocalChat
+    from adapters.local.demo import remember_zones, seed
+    from bot.clock import ManualClock
+    from bot.core import Coachbot
+    from storage.db import open_database
+
+    core = Coachbot(database=open_database(database), clock=ManualClock(_start(start)))
+    chat = LocalChat(core=core, clock=core.clock, org=org)  # type: ignore[arg-type]
+    interactive = sys.stdin.isatty()
+    if demo:
+        created = seed(chat)
+        remember_zones(chat)
+        typer.echo("Demo organisation ready." if created else "Demo organisation already set up; reusing it.")
+        if interactive:
+            typer.echo("Try `:as maria`, then `:advance next` to watch the next nudge arrive. `:help` lists more.")
+    elif interactive:
+        typer.echo("Local chat. Start with `:as <your handle>`; `:help` lists the chat commands.")
+    for line in _lines(interactive):
+        if not chat.run_line(line):
+            break
+
+
+def _lines(interactive: bool):  # type: ignore[no-untyped-def]
+    if not interactive:
+        yield from sys.stdin
+        return
+    while True:
+        try:
+            yield input("you: ")
+        except EOFError:
+            return
+
+
+@app.command()
+def chat(database: DatabaseOption = None, start: StartOption = None,
+         org: Annotated[str, typer.Option(help="Local organisation name")] = "local") -> None:
+    """Chat with Coachbot in the terminal; reads a script from stdin when it is not a terminal."""
+    _run_chat(database=database, start=start, demo=False, org=org)
+
+
+@app.command()
+def demo(database: DatabaseOption = None, start: StartOption = None) -> None:
+    """Seed a sample organisation (SQLite by default) and open the local chat."""
+    _run_chat(database=database, start=start, demo=True, org="demo")
+
+
+@db_app.command("upgrade")
+def db_upgrade(database: DatabaseOption = None) -> None:
+    """Bring the database schema to the latest version (Alembic)."""
+    from storage.db import Database, database_url
+
+    Database(database_url(database)).upgrade()
+    typer.echo("Database is up to date.")
+
+
+@prompts_app.command("validate")
+def prompts_validate(path: Annotated[Path | None, typer.Argument(help="A folder of prompt files")] = None) -> None:
+    """Check prompt files and report the first problem, naming the file and the entry."""
+    from bot.prompts import PromptLibrary, PromptLibraryError
+
+    try:
+        library = PromptLibrary.load(path)
+    except PromptLibraryError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"{len(library)} prompts in {len(library.sets())} sets: OK")
+
+
+@app.command()
+def serve(database: DatabaseOption = None,
+          port: Annotated[int | None, typer.Option(help="HTTP port; default PORT or 3000")] = None) -> None:
+    """Serve the configured platforms (Slack, Teams) and run the scheduler."""
+    from aiohttp import web
+
+    from adapters.server import ConfigError, build_app, configured_mounts, load_env
+    from bot.core import Coachbot
+    from storage.db import open_database
+
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    env = load_env()
+    core = Coachbot(database=open_database(database or env.get("DATABASE_URL")))
+    try:
+        mounts = configured_mounts(core, env)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from exc
+    web.run_app(build_app(core, mounts), port=port or int(env.get("PORT", "3000")))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+"""`coachbot chat`: a terminal chat with Coachbot that doubles as the test harness.
+
+You act as any person of a local organisation. Plain lines are direct messages to
+the bot (commands or answers); lines starting with ``:`` drive the chat itself
+(switch person, move the clock, reply in a thread, press a button). The syntax is
+in README.md, section "Local chat".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from adapters.local.transport import LocalMessage, LocalTransport
+from bot.clock import ManualClock
+from bot.core import Coachbot
+from bot.dispatch import deliver_due
+from bot.events import Actor, ChoiceMade, CommandIssued, MessageEdited, MessagePosted, ProfileSeen
+from bot.messages import Reply
+
+PLATFORM = "local"
+HELP = """Chat commands (everything else is a message to Coachbot):
+  :as <person>                      act as this person (created if new)
+  :person <handle> [tz=Area/City] [locale=de] [name="Full Name"] [admin]
+  > <text>                          reply in your latest check-in thread
+  :reply <message id> <text>        reply in the thread of a message
+  :edit <your message id> <text>    edit one of your messages
+  :press <message id> <button>      press a button, e.g. :press m12 4
+  :advance <30m|4h|2d> | :advance to <YYYY-MM-DD HH:MM> [zone] | :advance next
+  :time  :inbox [person]  :people  :help  :quit"""
+
+
+class ChatError(Exception):
+    """A chat line that cannot be run; the message says why, nothing changed."""
+
+
+class LocalChat:
+    """One local organisation, its people and a hand-moved clock."""
+
+    def __init__(self, *, core: Coachbot, clock: ManualClock, org: str = "demo",
+                 output: Callable[[str], None] = print) -> None:
+        self.core, self.clock, self.org, self.output = core, clock, org, output
+        self.transport = LocalTransport(now=clock.now, on_message=self._show)
+        self.current: str | None = None
+        self._zones: dict[str, str] = {}
+
+    # -- people ------------------------------------------------------------------------------------
+
+    def actor(self, handle: str | None = None) -> Actor:
+        handle = handle or self.current
+        if handle is None:
+            raise ChatError("Choose who you are first, e.g. `:as alice`.")
+        return Actor(PLATFORM, self.org, handle)
+
+    def person(self, handle: str, *, tz: str | None = None, locale: str | None = None, name: str | None = None,
+               admin: bool | None = None) -> None:
+        self.core.handle(ProfileSeen(self.actor(handle), display_name=name or handle, timezone=tz, locale=locale,
+                                     platform_admin=admin, reachable=True))
+        if tz:
+            self._zones[handle] = tz
+
+    def remember_zone(self, handle: str, zone: str) -> None:
+        """Show this person's messages in their zone (the core knows it; the chat only prints)."""
+        self._zones.setdefault(handle, zone)
+
+    def as_(self, handle: str) -> None:
+        if not self.core.knows(self.actor(handle)):
+            self.person(handle)
+        self.current = handle
+
+    # -- talking -----------------------------------------------------------------------------------
+
+    def _event_id(self) -> str:
+        return self.transport.next_id("e")
+
+    def say(self, text: str, *, thread: str | None = None) -> str:
+        """Send a direct message (or a thread reply) as the current person; returns its id."""
+        message_id = self.transport.next_id("u")
+        actor = self.actor()
+        self.transport.record(LocalMessage(id=message_id, person=actor.person, author=actor.person, text=text,
+                                           thread=thread, at=self.clock.now()))
+        stripped = text.strip()
+        if thread is None and stripped.lower().startswith(("/coach", "coach ")):
+            replies = self.core.handle(CommandIssued(self._event_id(), actor, stripped))
+        else:
+            replies = self.core.handle(MessagePosted(self._event_id(), actor, text, channel=f"dm:{actor.person}",
+                                                     message_id=message_id, thread=thread, direct=True))
+        self._show_replies(replies)
+        self.deliver()
+        return message_id
+
+    def reply(self, message_id: str, text: str) -> str:
+        message = self.transport.find(message_id)
+        if message is None:
+            raise ChatError(f"There is no message {message_id}.")
+        return self.say(text, thread=message.thread or message.id)
+
+    def reply_latest(self, text: str) -> str:
+        thread = self.transport.latest_thread(self.actor().person)
+        if thread is None:
+            raise ChatError("You have no check-in thread yet; write without `>` to message Coachbot.")
+        return self.say(text, thread=thread)
+
+    def edit(self, message_id: str, text: str) -> None:
+        message = self.transport.find(message_id)
+        if message is None or message.author != self.actor().person:
+            raise ChatError(f"{message_id} is not one of your messages.")
+        message.text = text
+        self._show_replies(self.core.handle(MessageEdited(self._event_id(), self.actor(), f"dm:{message.person}",
+                                                          message_id, text)))
+        self.deliver()
+
+    def press(self, message_id: str, label: str) -> None:
+        message = self.transport.find(message_id)
+        if message is None or label not in message.choices:
+            raise ChatError(f"Message {message_id} has no button {label!r}.")
+        self._show_replies(self.core.handle(ChoiceMade(self._event_id(), self.actor(), message.choices[label])))
+        self.deliver()
+
+    # -- time ----------------------------------------------------------------------------------------
+
+    def deliver(self) -> int:
+        return asyncio.run(deliver_due(self.core, self.transport))
+
+    def advance_to(self, target: datetime) -> None:
+        """Move time forward, stopping at every moment something is due so it happens on time."""
+        if target < self.clock.now():
+            raise ChatError("Time only moves forward.")
+        while True:
+            self.core.tick()
+            self.deliver()
+            wake = self.core.next_wakeup()
+            if wake is None or wake > target:
+                break
+            self.clock.set(max(wake, self.clock.now() + timedelta(seconds=1)))
+        self.clock.set(target)
+        self.core.tick()
+        self.deliver()
+
+    def advance(self, delta: timedelta) -> None:
+        self.advance_to(self.clock.now() + delta)
+
+    # -- output -----------------------------------------------------------------------------------
+
+    def _local(self, handle: str, at: datetime) -> str:
+        zone = self._zones.get(handle, "UTC")
+        return f"{at.astimezone(ZoneInfo(zone)):%a %d %b %H:%M} {zone}"
+
+    def _show(self, message: LocalMessage) -> None:
+        if message.author != "coachbot":
+            return
+        where = f"thread {message.thread}" if message.thread and message.thread != message.id else "new thread"
+        head = f"[{message.id} to {message.person}, {self._local(message.person, message.at)}, {message.kind}, {where}]"
+        self.output(head + "\n" + _indent(message.text))
+
+    def _show_replies(self, replies: Iterable[Reply]) -> None:
+        for reply in replies:
+            self.output(("[only you see this]\n" if reply.private else "") + _indent(reply.text))
+
+    # -- script lines ---------------------------------------------------------------------------------
+
+    def run_line(self, line: str) -> bool:
+        """Run one chat line; False when the chat should end."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return True
+        try:
+            return self._run(line)
+        except ChatError as exc:
+            self.output(f"! {exc}")
+        return True
+
+    def _run(self, line: str) -> bool:
+        if line.startswith(">"):
+            self.reply_latest(line[1:].strip())
+            return True
+        if not line.startswith(":"):
+            self.say(line)
+            return True
+        try:
+            words = shlex.split(line[1:])
+        except ValueError as exc:
+            raise ChatError(f"Could not read that line: {exc}.") from exc
+        if not words:
+            raise ChatError("Empty chat command; try `:help`.")
+        verb, args = words[0].lower(), words[1:]
+        if verb in ("quit", "exit"):
+            return False
+        handler = getattr(self, f"_cmd_{verb}", None)
+        if handler is None:
+            raise ChatError(f"Unknown chat command :{verb}. Try :help.")
+        handler(args, line)
+        return True
+
+    def _cmd_help(self, _args: list[str], _line: str) -> None:
+        self.output(HELP)
+
+    def _cmd_as(self, args: list[str], _line: str) -> None:
+        if len(args) != 1:
+            raise ChatError("Usage: :as <person>")
+        self.as_(args[0].lstrip("@"))
+        self.output(f"(you are now {self.current})")
+
+    def _cmd_person(self, args: list[str], _line: str) -> None:
+        if not args:
+            raise ChatError('Usage: :person <handle> [tz=Area/City] [locale=de] [name="Full Name"] [admin]')
+        options = dict(a.split("=", 1) for a in args[1:] if "=" in a)
+        unknown = set(options) - {"tz", "locale", "name"} | {a for a in args[1:] if "=" not in a} - {"admin"}
+        if unknown:
+            raise ChatError(f"Unknown option(s): {', '.join(sorted(unknown))}.")
+        tz = options.get("tz")
+        if tz:
+            try:
+                ZoneInfo(tz)
+            except Exception as exc:
+                raise ChatError(f"{tz} is not a time zone name like Europe/Berlin.") from exc
+        self.person(args[0].lstrip("@"), tz=tz, locale=options.get("locale"), name=options.get("name"),
+                    admin=True if "admin" in args[1:] else None)
+
+    def _cmd_reply(self, args: list[str], line: str) -> None:
+        if len(args) < 2:
+            raise ChatError("Usage: :reply <message id> <text>")
+        self.reply(args[0], line.split(None, 2)[2])
+
+    def _cmd_edit(self, args: list[str], line: str) -> None:
+        if len(args) < 2:
+            raise ChatError("Usage: :edit <your message id> <text>")
+        self.edit(args[0], line.split(None, 2)[2])
+
+    def _cmd_press(self, args: list[str], _line: str) -> None:
+        if len(args) != 2:
+            raise ChatError("Usage: :press <message id> <button>")
+        self.press(args[0], args[1])
+
+    def _cmd_advance(self, args: list[str], _line: str) -> None:
+        if args == ["next"]:
+            wake = self.core.next_wakeup()
+            if wake is None:
+                raise ChatError("Nothing is scheduled.")
+            self.advance_to(max(wake, self.clock.now()))
+        elif args and args[0] == "to":
+            self.advance_to(parse_instant(args[1:]))
+        elif len(args) == 1:
+            self.advance(parse_duration(args[0]))
+        else:
+            raise ChatError("Usage: :advance <30m|4h|2d> | :advance to <YYYY-MM-DD HH:MM> [zone] | :advance next")
+        self.output(f"(it is now {self.clock.now():%a %d %b %Y %H:%M} UTC)")
+
+    def _cmd_time(self, _args: list[str], _line: str) -> None:
+        self.output(f"(it is {self.clock.now():%a %d %b %Y %H:%M} UTC)")
+
+    def _cmd_inbox(self, args: list[str], _line: str) -> None:
+        handle = args[0] if args else self.actor().person
+        for m in self.transport.inbox(handle):
+            self.output(f"[{m.id} {m.author}{' in ' + m.thread if m.thread else ''}] {m.text}")
+
+    def _cmd_people(self, _args: list[str], _line: str) -> None:
+        handles = sorted({m.person for m in self.transport.messages} | set(self._zones))
+        self.output(", ".join(f"{h} ({self._zones.get(h, 'UTC')})" for h in handles) or "(nobody yet)")
+
+
+def parse_duration(text: str) -> timedelta:
+    units = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+    try:
+        return timedelta(**{units[text[-1]]: float(text[:-1])})
+    except (KeyError, ValueError) as exc:
+        raise ChatError(f"{text!r} is not a duration like 30m, 4h or 2d.") from exc
+
+
+def parse_instant(words: list[str]) -> datetime:
+    if len(words) not in (2, 3):
+        raise ChatError("Usage: :advance to YYYY-MM-DD HH:MM [Area/City]")
+    try:
+        naive = datetime.strptime(f"{words[0]} {words[1]}", "%Y-%m-%d %H:%M")
+        zone = ZoneInfo(words[2]) if len(words) == 3 else UTC
+    except Exception as exc:
+        raise ChatError("Usage: :advance to YYYY-MM-DD HH:MM [Area/City]") from exc
+    return naive.replace(tzinfo=zone).astimezone(UTC)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())

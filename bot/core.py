@@ -1,0 +1,169 @@
+"""The core's one entry point for adapters: events in, replies and outbox messages out.
+
+Adapters only ever call :class:`Coachbot`:
+
+* :meth:`Coachbot.handle` with a core event — returns immediate replies for the
+  caller (a command's answer); everything else the core wants to say goes to the
+  outbox and leaves through :func:`bot.dispatch.deliver_due`.
+* :meth:`Coachbot.tick` on a timer — opens due check-ins, sends reminders, closes
+  windows and writes digests.
+
+Both are synchronous database work; async adapters run them in a worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import checkins, outbox, people, planner
+from bot.clock import Clock, SystemClock
+from bot.commands import CommandError, parse
+from bot.events import (
+    Actor,
+    ChoiceMade,
+    CommandIssued,
+    Event,
+    MessageEdited,
+    MessagePosted,
+    ProfileSeen,
+)
+from bot.handlers import Context, run_command
+from bot.messages import Delivery, OutboundMessage, Para, Reply
+from bot.prompts import PromptLibrary
+from bot.views import HomeView, home_view
+from storage.db import Database
+from storage.models import InboundEvent
+
+log = logging.getLogger(__name__)
+
+OUTBOX_LEASE = timedelta(seconds=120)
+
+
+class Coachbot:
+    """The coaching core, bound to one database, one clock and one prompt library."""
+
+    def __init__(self, *, database: Database, clock: Clock | None = None, library: PromptLibrary | None = None):
+        self.database = database
+        self.clock: Clock = clock or SystemClock()
+        self.library = library or PromptLibrary.load()
+
+    # -- inbound -------------------------------------------------------------------------------
+
+    def handle(self, event: Event) -> list[Reply]:
+        """Apply one event exactly once; a repeated ``event_id`` returns no replies and changes nothing."""
+        if isinstance(event, ProfileSeen):
+            with self.database.session() as session:
+                people.apply_profile(session, event, now=self.clock.now())
+            return []
+        try:
+            with self.database.session() as session:
+                session.add(InboundEvent(platform=event.actor.platform, event_id=event.event_id, received_at=self.clock.now()))
+                session.flush()
+                return self._apply(session, event)
+        except IntegrityError:
+            if self._seen(event):
+                log.info("duplicate delivery of %s ignored", event.event_id)
+                return []
+            raise
+
+    def _seen(self, event: MessagePosted | MessageEdited | ChoiceMade | CommandIssued) -> bool:
+        from sqlalchemy import select
+
+        with self.database.session() as session:
+            return (
+                session.scalar(
+                    select(InboundEvent.id).where(
+                        InboundEvent.platform == event.actor.platform, InboundEvent.event_id == event.event_id
+                    )
+                )
+                is not None
+            )
+
+    def _apply(self, session: Session, event: MessagePosted | MessageEdited | ChoiceMade | CommandIssued) -> list[Reply]:
+        now = self.clock.now()
+        person = people.ensure_person(session, event.actor, now=now)
+        ctx = Context(session=session, person=person, now=now, library=self.library)
+        if isinstance(event, CommandIssued):
+            return self._command(ctx, event.text)
+        if isinstance(event, MessageEdited):
+            return checkins.apply_edit(ctx, message_id=event.message_id, text=event.text)
+        if isinstance(event, ChoiceMade):
+            return checkins.apply_choice(ctx, value=event.value, message_id=None)
+        handled = checkins.apply_message(ctx, text=event.text, thread=event.thread, direct=event.direct, message_id=event.message_id)
+        if handled is not None:
+            return handled
+        if event.direct:
+            # A direct message that is not an answer is read as a command, as in the local chat.
+            return self._command(ctx, event.text)
+        return []
+
+    def _command(self, ctx: Context, text: str) -> list[Reply]:
+        try:
+            command = parse(text)
+        except CommandError as exc:
+            return [Reply((Para(str(exc)),))]
+        return run_command(ctx, command)
+
+    # -- time ----------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Advance the world to ``clock.now()``: nudges, reminders, closings, digests."""
+        now = self.clock.now()
+        planner.open_due_checkins(self.database, self.library, now=now)
+        checkins.send_due_reminders(self.database, now=now)
+        checkins.close_expired(self.database, self.library, now=now)
+
+    def next_wakeup(self) -> datetime | None:
+        """When something is next due, so a local clock can jump straight there."""
+        with self.database.session() as session:
+            return planner.next_wakeup(session)
+
+    # -- outbox --------------------------------------------------------------------------------
+
+    def claim_due(self, *, platform: str, limit: int = 100) -> list[OutboundMessage]:
+        with self.database.session() as session:
+            return outbox.claim_due(session, platform=platform, now=self.clock.now(), limit=limit, lease=OUTBOX_LEASE)
+
+    def message_sent(self, outbox_id: int, delivery: Delivery) -> None:
+        with self.database.session() as session:
+            outbox.mark_sent(session, outbox_id=outbox_id, delivery=delivery, now=self.clock.now())
+
+    def message_retry(self, outbox_id: int, *, after: timedelta, error: str) -> None:
+        with self.database.session() as session:
+            outbox.mark_retry(session, outbox_id=outbox_id, after=after, error=error, now=self.clock.now())
+
+    def message_unreachable(self, outbox_id: int, *, error: str) -> None:
+        with self.database.session() as session:
+            outbox.mark_unreachable(session, outbox_id=outbox_id, error=error)
+
+    # -- views for adapters ----------------------------------------------------------------------
+
+    def home(self, actor: Actor) -> HomeView:
+        """What App Home (or any dashboard) shows this person; thresholds already applied."""
+        with self.database.session() as session:
+            person = people.ensure_person(session, actor, now=self.clock.now())
+            return home_view(session, person, now=self.clock.now(), library=self.library)
+
+    def is_admin(self, actor: Actor) -> bool:
+        with self.database.session() as session:
+            person = people.find_person(session, actor)
+            return bool(person and person.is_admin)
+
+    def knows(self, actor: Actor) -> bool:
+        """Whether this person has a profile yet (adapters fetch one from the platform if not)."""
+        with self.database.session() as session:
+            return people.find_person(session, actor) is not None
+
+    def team_bindings(self, *, platform: str) -> list[tuple[str, str, str]]:
+        """``(workspace, team name, binding)`` for every team bound to a platform roster."""
+        with self.database.session() as session:
+            return people.team_bindings(session, platform=platform)
+
+    def sync_team(self, *, platform: str, workspace: str, team: str, members: list[str]) -> None:
+        """Make a bound team's members exactly these platform ids (profiles must exist)."""
+        with self.database.session() as session:
+            people.sync_team(session, platform=platform, workspace=workspace, team=team, members=members, now=self.clock.now())

@@ -1,0 +1,60 @@
+"""Command handlers: one function per command, all returning replies for the caller.
+
+Role checks happen here, once, before any handler runs, so a refused command
+cannot have changed anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.commands import ADMIN_ONLY, Command, CommandError, help_text
+from bot.commands import ast as A
+from bot.context import Context
+from bot.handlers import cadences, org, personal
+from bot.messages import Para, Reply
+
+Handler = Callable[[Context, Any], list[Reply]]
+
+HANDLERS: dict[type, Handler] = {
+    A.TeamCreate: org.team_create,
+    A.TeamAdd: org.team_add,
+    A.TeamRemove: org.team_remove,
+    A.TeamList: org.team_list,
+    A.TeamShow: org.team_show,
+    A.TeamBind: org.team_bind,
+    A.AdminAdd: org.admin_add,
+    A.AdminRemove: org.admin_remove,
+    A.Threshold: org.threshold,
+    A.QuietHours: org.quiet_hours,
+    A.Workdays: org.workdays,
+    A.CadenceAdd: cadences.add,
+    A.CadenceList: cadences.list_all,
+    A.CadenceShow: cadences.show,
+    A.CadencePause: cadences.pause,
+    A.CadenceResume: cadences.resume,
+    A.CadenceRemove: cadences.remove,
+    A.CadenceRun: cadences.run_now,
+    A.Prompts: personal.prompts,
+    A.Vacation: personal.vacation,
+    A.VacationClear: personal.vacation_clear,
+    A.Skip: personal.skip,
+    A.Status: personal.status,
+    A.Privacy: personal.privacy,
+}
+
+
+def say(*lines: str) -> list[Reply]:
+    return [Reply(tuple(Para(line) for line in lines))]
+
+
+def run_command(ctx: Context, command: Command) -> list[Reply]:
+    if isinstance(command, A.Help):
+        try:
+            return say(help_text(command.topic))
+        except CommandError as exc:
+            return say(str(exc))
+    if type(command) in ADMIN_ONLY and not ctx.person.is_admin:
+        return say("Only Coachbot admins can do that. Ask an admin, or see `help` for what you can do.")
+    return HANDLERS[type(command)](ctx, command)

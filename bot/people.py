@@ -1,0 +1,153 @@
+"""Workspaces and people: creating them from platform profiles, finding them from mentions,
+and the local-time policy (zone, working days, quiet hours, vacation) that applies to each."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from bot import outbox
+from bot.commands import Mention
+from bot.events import Actor, ProfileSeen
+from bot.schedule import LocalPolicy
+from storage.models import Person, Team, TeamMember, Vacation, Workspace
+
+
+def valid_timezone(name: str | None) -> bool:
+    if not name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def workspace_for(session: Session, *, platform: str, external_id: str, now: datetime) -> Workspace:
+    workspace = session.scalar(
+        select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id)
+    )
+    if workspace is None:
+        workspace = Workspace(platform=platform, external_id=external_id, name=external_id, created_at=now)
+        session.add(workspace)
+        session.flush()
+    return workspace
+
+
+def find_person(session: Session, actor: Actor) -> Person | None:
+    return session.scalar(
+        select(Person)
+        .join(Workspace)
+        .where(
+            Workspace.platform == actor.platform,
+            Workspace.external_id == actor.workspace,
+            Person.platform_id == actor.person,
+        )
+    )
+
+
+def ensure_person(session: Session, actor: Actor, *, now: datetime) -> Person:
+    """The person behind an actor, created with defaults if the platform never told us about them."""
+    person = find_person(session, actor)
+    if person is None:
+        workspace = workspace_for(session, platform=actor.platform, external_id=actor.workspace, now=now)
+        person = Person(workspace=workspace, workspace_id=workspace.id, platform_id=actor.person,
+                        display_name=actor.person, created_at=now)
+        session.add(person)
+        session.flush()
+    return person
+
+
+def apply_profile(session: Session, profile: ProfileSeen, *, now: datetime) -> Person:
+    """Create or refresh a person; a changed zone moves their upcoming nudges with them."""
+    from bot import planner
+
+    person = ensure_person(session, profile.actor, now=now)
+    zone_changed = False
+    if profile.display_name:
+        person.display_name = profile.display_name
+    if valid_timezone(profile.timezone) and profile.timezone != person.timezone:
+        person.timezone = profile.timezone or person.timezone
+        zone_changed = True
+    if profile.locale:
+        person.locale = profile.locale
+    if profile.platform_admin is not None:
+        person.platform_admin = profile.platform_admin
+    if profile.reachable and not person.reachable:
+        outbox.release_held(session, person=person, now=now)
+    session.flush()
+    if zone_changed:
+        planner.refresh_slots(session, person=person, now=now)
+    return person
+
+
+def resolve(session: Session, workspace: Workspace, mention: Mention) -> Person | None:
+    """A mention by platform id first, then by display name (the local chat uses handles)."""
+    by_id = session.scalar(
+        select(Person).where(Person.workspace_id == workspace.id, Person.platform_id == mention.ref)
+    )
+    if by_id is not None:
+        return by_id
+    return session.scalar(
+        select(Person).where(
+            Person.workspace_id == workspace.id, func.lower(Person.display_name) == mention.ref.lower()
+        )
+    )
+
+
+def parse_hhmm(value: str | None) -> time | None:
+    if not value:
+        return None
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def workdays_of(workspace: Workspace) -> frozenset[int]:
+    return frozenset(int(d) for d in workspace.workdays.split(",") if d != "")
+
+
+def policy_for(session: Session, person: Person) -> LocalPolicy:
+    workspace = person.workspace
+    vacations = session.scalars(select(Vacation).where(Vacation.person_id == person.id)).all()
+    return LocalPolicy(
+        timezone=person.timezone if valid_timezone(person.timezone) else "UTC",
+        workdays=workdays_of(workspace),
+        quiet_start=parse_hhmm(workspace.quiet_start),
+        quiet_end=parse_hhmm(workspace.quiet_end),
+        vacations=tuple((v.start, v.end) for v in vacations),
+    )
+
+
+def team_bindings(session: Session, *, platform: str) -> list[tuple[str, str, str]]:
+    rows = session.execute(
+        select(Workspace.external_id, Team.name, Team.binding)
+        .join(Workspace, Workspace.id == Team.workspace_id)
+        .where(Workspace.platform == platform, Team.binding.is_not(None))
+    ).all()
+    return [(ws, name, binding) for ws, name, binding in rows if binding]
+
+
+def sync_team(
+    session: Session, *, platform: str, workspace: str, team: str, members: list[str], now: datetime
+) -> None:
+    """Make a platform-bound team's membership follow the platform roster."""
+    from bot import planner
+
+    ws = workspace_for(session, platform=platform, external_id=workspace, now=now)
+    row = session.scalar(select(Team).where(Team.workspace_id == ws.id, Team.name == team))
+    if row is None:
+        return
+    wanted = {ensure_person(session, Actor(platform, workspace, m), now=now).id for m in members}
+    wanted.discard(row.manager_id)
+    current = set(session.scalars(select(TeamMember.person_id).where(TeamMember.team_id == row.id)))
+    for person_id in wanted - current:
+        session.add(TeamMember(team_id=row.id, person_id=person_id))
+    if current - wanted:
+        session.execute(
+            delete(TeamMember).where(TeamMember.team_id == row.id, TeamMember.person_id.in_(current - wanted))
+        )
+    session.flush()
+    planner.refresh_slots(session, team=row, now=now)

@@ -1,0 +1,68 @@
+"""Read models for dashboards such as Slack's App Home, with every privacy rule already applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from bot.messages import Part
+from bot.prompts import PromptLibrary
+from storage.models import Person
+
+
+@dataclass(frozen=True)
+class OpenCheckin:
+    checkin_id: int
+    cadence: str
+    answered: int
+    total: int
+    closes_at: datetime
+
+
+@dataclass(frozen=True)
+class NextNudge:
+    cadence: str
+    local_date: date
+    due_at: datetime
+    note: str | None = None  # e.g. "skipped: vacation"
+
+
+@dataclass(frozen=True)
+class DigestSummary:
+    cadence: str
+    occurrence_date: date
+    parts: tuple[Part, ...]
+
+
+@dataclass(frozen=True)
+class CadenceGlance:
+    """One cadence for admins. ``answered``/``invited`` are None below the privacy threshold."""
+
+    name: str
+    team: str
+    schedule: str
+    paused: bool
+    last_run: date | None
+    answered: int | None
+    invited: int | None
+
+
+@dataclass(frozen=True)
+class HomeView:
+    display_name: str
+    timezone: str
+    is_admin: bool
+    is_manager: bool
+    open_checkins: tuple[OpenCheckin, ...]
+    next_nudges: tuple[NextNudge, ...]
+    digests: tuple[DigestSummary, ...]
+    cadences: tuple[CadenceGlance, ...]
+    needs_app: tuple[str, ...]  # display names of people the platform won't let us message yet
+
+
+def home_view(session: Session, person: Person, *, now: datetime, library: PromptLibrary) -> HomeView:
+    from bot import reports
+
+    return reports.home(session, person, now=now, library=library)

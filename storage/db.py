@@ -1,0 +1,87 @@
+"""Opening the database: SQLite file by default, PostgreSQL through ``DATABASE_URL``.
+
+Every entry point opens the database through :func:`open_database`, which brings an
+empty database to the current schema with Alembic, so nobody has to remember
+``coachbot db upgrade`` before ``coachbot demo``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_URL = "sqlite:///coachbot.db"
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The URL to use: explicit argument, then ``DATABASE_URL``, then a SQLite file here."""
+    url = explicit or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    # Heroku-style URLs and bare postgresql:// should use psycopg 3, the driver we ship.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+class Database:
+    """An engine plus a session factory; ``session()`` is one transaction."""
+
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.url = url
+        if url.startswith("sqlite"):
+            engine_options.setdefault("connect_args", {"check_same_thread": False})
+        self.engine: Engine = create_engine(url, **engine_options)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed if the block finishes, rolled back if it raises."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def alembic_config(self) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(_MIGRATIONS))
+        config.attributes["engine"] = self.engine
+        return config
+
+    def upgrade(self) -> None:
+        command.upgrade(self.alembic_config(), "head")
+
+    def is_empty(self) -> bool:
+        return not inspect(self.engine).has_table("alembic_version")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | None = None, **engine_options: Any) -> Database:
+    """Open (and, if it has no schema yet, create) the database."""
+    database = Database(database_url(url), **engine_options)
+    if database.is_empty():
+        database.upgrade()
+    return database

@@ -1,0 +1,288 @@
+"""SQLAlchemy models: the one schema behind every adapter.
+
+Uniqueness constraints carry the exactly-once guarantees, so they are part of the
+design, not decoration:
+
+* ``checkins (cadence_id, person_id, occurrence_date)`` — one check-in per person per
+  cadence per *local* date, whatever the scheduler or a restart does.
+* ``outbox.dedupe_key`` — a message is recorded before it is sent, once.
+* ``inbound_events (platform, event_id)`` — a platform retry changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite drops the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Workspace(Base):
+    """One Slack workspace, Teams tenant or local organisation, with its privacy and time policy."""
+
+    __tablename__ = "workspaces"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    threshold: Mapped[int] = mapped_column(Integer, default=5)
+    quiet_start: Mapped[str | None] = mapped_column(String(5), default="20:00")
+    quiet_end: Mapped[str | None] = mapped_column(String(5), default="07:00")
+    workdays: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class Person(Base):
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("workspace_id", "platform_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    platform_id: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    locale: Mapped[str] = mapped_column(String(16), default="en")
+    granted_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # False once the platform refused a message (Teams: app not installed); held messages wait.
+    reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+    workspace: Mapped[Workspace] = relationship()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.granted_admin or self.platform_admin
+
+
+class Vacation(Base):
+    __tablename__ = "vacations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # Opaque platform reference (channel, user group, Teams team) whose roster defines the members.
+    binding: Mapped[str | None] = mapped_column(String(200), default=None)
+
+    manager: Mapped[Person] = relationship()
+
+
+class TeamMember(Base):
+    __tablename__ = "team_members"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Cadence(Base):
+    __tablename__ = "cadences"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    audience: Mapped[str] = mapped_column(String(16))
+    recurrence: Mapped[str] = mapped_column(String(64))  # canonical command-language text
+    at_time: Mapped[str] = mapped_column(String(5))  # HH:MM, local to each recipient
+    prompt_set: Mapped[str | None] = mapped_column(String(64), default=None)
+    questions: Mapped[int] = mapped_column(Integer, default=3)
+    window_minutes: Mapped[int] = mapped_column(Integer, default=2 * 24 * 60)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
+    reminder_after_minutes: Mapped[int] = mapped_column(Integer, default=4 * 60)
+    reminder_max: Mapped[int] = mapped_column(Integer, default=1)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    anchor: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+    team: Mapped[Team] = relationship()
+
+
+class ScheduleSlot(Base):
+    """The next occurrence of one cadence for one person, precomputed so a tick is one indexed query."""
+
+    __tablename__ = "schedule_slots"
+    __table_args__ = (
+        UniqueConstraint("cadence_id", "person_id", "role"),
+        Index("ix_schedule_slots_due", "next_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cadence_id: Mapped[int] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # "manager" or "member" within the cadence's team
+    next_local_date: Mapped[date | None] = mapped_column(Date, default=None)
+    next_due_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_local_date: Mapped[date | None] = mapped_column(Date, default=None)
+    skip_next: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CadenceRun(Base):
+    """The questions of one occurrence date, shared by everyone in it so answers can be aggregated."""
+
+    __tablename__ = "cadence_runs"
+    __table_args__ = (UniqueConstraint("cadence_id", "occurrence_date", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cadence_id: Mapped[int] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"))
+    occurrence_date: Mapped[date] = mapped_column(Date)
+    role: Mapped[str] = mapped_column(String(16))
+    prompt_ids: Mapped[list[Any]] = mapped_column(JSON)
+    digest_sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class PromptRotation(Base):
+    """Prompts a cadence has already used for one role since its set was last exhausted."""
+
+    __tablename__ = "prompt_rotations"
+
+    cadence_id: Mapped[int] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    used: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class Checkin(Base):
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("cadence_id", "person_id", "occurrence_date"),
+        Index("ix_checkins_state_closes", "state", "closes_at"),
+        Index("ix_checkins_reminder", "state", "next_reminder_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cadence_id: Mapped[int] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("cadence_runs.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    occurrence_date: Mapped[date] = mapped_column(Date)
+    role: Mapped[str] = mapped_column(String(16))
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open, done, missed
+    current_question: Mapped[int] = mapped_column(Integer, default=0)
+    opened_at: Mapped[datetime] = mapped_column()
+    closes_at: Mapped[datetime] = mapped_column()
+    next_reminder_at: Mapped[datetime | None] = mapped_column(default=None)
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+    thread: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
+    channel: Mapped[str | None] = mapped_column(String(200), default=None)
+
+    cadence: Mapped[Cadence] = relationship()
+    run: Mapped[CadenceRun] = relationship()
+    person: Mapped[Person] = relationship()
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("checkin_id", "question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
+    question: Mapped[int] = mapped_column(Integer)
+    prompt_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, default="")
+    rating: Mapped[int | None] = mapped_column(Integer, default=None)
+    message_id: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+    updated_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Digest(Base):
+    """What a manager was shown for one cadence run: aggregates only, kept for App Home."""
+
+    __tablename__ = "digests"
+    __table_args__ = (UniqueConstraint("run_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("cadence_runs.id", ondelete="CASCADE"))
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column()
+    parts: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class OutboxMessage(Base):
+    """A message recorded before it is sent and marked once sent (at-most-once delivery per key)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "status", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    parts: Mapped[list[Any]] = mapped_column(JSON)
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), default=None)
+    in_thread: Mapped[bool] = mapped_column(Boolean, default=False)
+    opens_thread: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sent, held, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column()
+    claimed_until: Mapped[datetime | None] = mapped_column(default=None)
+    platform_message_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class InboundEvent(Base):
+    __tablename__ = "inbound_events"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column()
