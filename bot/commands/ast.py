@@ -1,0 +1,227 @@
+"""The parsed form of every command, shared by all adapters.
+
+Slack's ``/coach …``, a Teams message and a local chat line all end up as one of
+these frozen values, so the core handles a command the same way whatever the
+platform. The parser builds them (:mod:`bot.commands.parser`); nothing here checks
+roles or touches storage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from typing import Literal, TypeAlias
+
+from bot.domain import Audience, Recurrence
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person as the platform referred to them.
+
+    ``ref`` is a platform user id (``U123ABC``) or, in local chat, a bare handle
+    (``alice``); ``label`` is the display name the platform sent along, if any.
+    Resolving it to a stored person is the adapter's job.
+    """
+
+    ref: str
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None  # a canonical topic such as "cadence add" or "team"; None = overview
+
+
+@dataclass(frozen=True)
+class TeamCreate:
+    team: str
+    manager: Mention
+
+
+@dataclass(frozen=True)
+class TeamAdd:
+    team: str
+    members: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class TeamRemove:
+    team: str
+    members: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class TeamList:
+    pass
+
+
+@dataclass(frozen=True)
+class TeamShow:
+    team: str
+
+
+@dataclass(frozen=True)
+class TeamBind:
+    """Make a team's membership follow a channel or user group.
+
+    ``source`` stays an opaque platform reference (``<#C123|general>``,
+    ``<!subteam^S123>``, ``teams:19:abc@thread.tacv2``) for the adapter to decode.
+    """
+
+    team: str
+    source: str
+
+
+@dataclass(frozen=True)
+class CadenceAdd:
+    name: str
+    team: str
+    audience: Audience
+    recurrence: Recurrence
+    at: time
+    prompts: str | None = None
+    questions: int | None = None
+    window: timedelta | None = None
+    anonymous: bool | None = None
+
+
+@dataclass(frozen=True)
+class CadenceList:
+    pass
+
+
+@dataclass(frozen=True)
+class CadenceShow:
+    name: str
+
+
+@dataclass(frozen=True)
+class CadencePause:
+    name: str
+
+
+@dataclass(frozen=True)
+class CadenceResume:
+    name: str
+
+
+@dataclass(frozen=True)
+class CadenceRemove:
+    name: str
+
+
+@dataclass(frozen=True)
+class CadenceRun:
+    name: str
+
+
+@dataclass(frozen=True)
+class Prompts:
+    set: str | None
+
+
+@dataclass(frozen=True)
+class Vacation:
+    start: date
+    end: date  # inclusive
+
+
+@dataclass(frozen=True)
+class VacationClear:
+    pass
+
+
+@dataclass(frozen=True)
+class Skip:
+    cadence: str
+
+
+@dataclass(frozen=True)
+class Status:
+    pass
+
+
+@dataclass(frozen=True)
+class Privacy:
+    action: Literal["show", "export", "delete"]
+
+
+@dataclass(frozen=True)
+class AdminAdd:
+    person: Mention
+
+
+@dataclass(frozen=True)
+class AdminRemove:
+    person: Mention
+
+
+@dataclass(frozen=True)
+class Threshold:
+    k: int
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """Hours when nobody is nudged; ``None``/``None`` turns them off.
+
+    ``start`` may be later than ``end`` (22:00-07:00 spans midnight).
+    """
+
+    start: time | None
+    end: time | None
+
+
+@dataclass(frozen=True)
+class Workdays:
+    days: frozenset[int]  # 0 = Monday, as in date.weekday()
+
+
+Command: TypeAlias = (
+    Help
+    | TeamCreate
+    | TeamAdd
+    | TeamRemove
+    | TeamList
+    | TeamShow
+    | TeamBind
+    | CadenceAdd
+    | CadenceList
+    | CadenceShow
+    | CadencePause
+    | CadenceResume
+    | CadenceRemove
+    | CadenceRun
+    | Prompts
+    | Vacation
+    | VacationClear
+    | Skip
+    | Status
+    | Privacy
+    | AdminAdd
+    | AdminRemove
+    | Threshold
+    | QuietHours
+    | Workdays
+)
+
+ADMIN_ONLY: frozenset[type] = frozenset(
+    {
+        TeamCreate,
+        TeamAdd,
+        TeamRemove,
+        TeamBind,
+        CadenceAdd,
+        CadencePause,
+        CadenceResume,
+        CadenceRemove,
+        CadenceRun,
+        AdminAdd,
+        AdminRemove,
+        Threshold,
+        QuietHours,
+        Workdays,
+    }
+)
+"""Command types only an admin may run. The parser does not check roles; the core does."""
