@@ -11,15 +11,27 @@ from bot import outbox, privacy
 from bot.domain import PromptKind
 from bot.messages import Para, Part, Quote
 from bot.prompts import PromptLibrary
-from storage.models import Answer, Cadence, CadenceRun, Checkin, Digest, Person, TeamMember
+from storage.models import Answer, Cadence, CadenceRun, Checkin, Digest, Person, ScheduleSlot, TeamMember
 
 
 def send_ready(session: Session, library: PromptLibrary, *, now: datetime) -> int:
-    """Write the digest of every member run whose check-ins have all closed."""
-    open_checkins = select(Checkin.id).where(Checkin.run_id == CadenceRun.id, Checkin.state == "open")
+    """Write the digest of every member run whose answer window has closed for everyone.
+
+    A run is only over when no check-in of it is still within its window *and* nobody
+    in a later time zone is still waiting to be nudged for that date; finished
+    check-ins alone do not end it, or the first zone to answer would get a digest of one.
+    """
+    still_open = select(Checkin.id).where(Checkin.run_id == CadenceRun.id, Checkin.closes_at > now)
+    still_due = select(ScheduleSlot.id).where(
+        ScheduleSlot.cadence_id == CadenceRun.cadence_id,
+        ScheduleSlot.role == CadenceRun.role,
+        ScheduleSlot.next_local_date == CadenceRun.occurrence_date,
+        ScheduleSlot.next_due_at.is_not(None),
+    )
     runs = session.scalars(
         select(CadenceRun).where(
-            CadenceRun.role == "member", CadenceRun.digest_sent_at.is_(None), ~open_checkins.exists()
+            CadenceRun.role == "member", CadenceRun.digest_sent_at.is_(None),
+            ~still_open.exists(), ~still_due.exists(),
         )
     ).all()
     sent = 0

@@ -28,7 +28,7 @@ HELP = """Chat commands (everything else is a message to Coachbot):
   > <text>                          reply in your latest check-in thread
   :reply <message id> <text>        reply in the thread of a message
   :edit <your message id> <text>    edit one of your messages
-  :press <message id> <button>      press a button, e.g. :press m12 4
+  :press <message id|last> <button> press a button, e.g. :press m12 4 or :press last 4
   :advance <30m|4h|2d> | :advance to <YYYY-MM-DD HH:MM> [zone] | :advance next
   :time  :inbox [person]  :people  :help  :quit"""
 
@@ -114,7 +114,9 @@ class LocalChat:
         self.deliver()
 
     def press(self, message_id: str, label: str) -> None:
-        message = self.transport.find(message_id)
+        """Press a button; ``last`` means the newest message to you that has buttons."""
+        message = self.transport.find(message_id) if message_id != "last" else self.transport.latest_with_choices(
+            self.actor().person)
         if message is None or label not in message.choices:
             raise ChatError(f"Message {message_id} has no button {label!r}.")
         self._show_replies(self.core.handle(ChoiceMade(self._event_id(), self.actor(), message.choices[label])))

@@ -67,3 +67,7 @@ class LocalTransport:
         """The thread of the most recent nudge to this person — where ``>`` replies go."""
         nudges = [m for m in self.messages if m.person == person and m.kind == "nudge"]
         return nudges[-1].thread if nudges else None
+
+    def latest_with_choices(self, person: str) -> LocalMessage | None:
+        with_buttons = [m for m in self.messages if m.person == person and m.choices]
+        return with_buttons[-1] if with_buttons else None

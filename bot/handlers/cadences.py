@@ -76,7 +76,7 @@ def describe(ctx: Context, cadence: Cadence) -> tuple[Para, ...]:
         cadence.audience
     ]
     window_h = cadence.window_minutes / 60
-    window = f"{window_h / 24:g} days" if window_h >= 24 else f"{window_h:g} hours"
+    window = _plural(window_h / 24, "day") if window_h >= 24 else _plural(window_h, "hour")
     lines = [
         f"Team *{cadence.team.name}*, for {audience}: {cadence.recurrence} at {cadence.at_time} in each person's "
         f"own time zone.",
@@ -165,3 +165,7 @@ def run_now(ctx: Context, cmd: A.CadenceRun) -> list[Reply]:
     parts.append("Anyone in their quiet hours gets it when those end.")
     return _say(" ".join(parts))
 
+
+
+def _plural(amount: float, unit: str) -> str:
+    return f"{amount:g} {unit}{'' if amount == 1 else 's'}"
