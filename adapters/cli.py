@@ -11,8 +11,11 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="Coachbot: coaching check-ins for Slack, Teams and a local chat.", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="Coachbot: coaching check-ins for Slack, Teams and a local chat.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 prompts_app = typer.Typer(help="The coaching prompt library.", no_args_is_help=True)
 teams_app = typer.Typer(help="Microsoft Teams helpers.", no_args_is_help=True)
@@ -21,7 +24,8 @@ app.add_typer(prompts_app, name="prompts")
 app.add_typer(teams_app, name="teams")
 
 DatabaseOption = Annotated[
-    str | None, typer.Option("--database", help="SQLAlchemy URL; default: DATABASE_URL, else sqlite:///coachbot.db")
+    str | None,
+    typer.Option("--database", help="SQLAlchemy URL; default: DATABASE_URL, else sqlite:///coachbot.db"),
 ]
 StartOption = Annotated[
     str | None, typer.Option("--start", help="Start the chat clock here (ISO 8601, e.g. 2026-11-23T08:00Z)")
@@ -58,7 +62,9 @@ def _run_chat(*, database: str | None, start: str | None, demo: bool, org: str) 
         remember_zones(chat)
         typer.echo("Demo organisation ready." if created else "Demo organisation already set up; reusing it.")
         if interactive:
-            typer.echo("Try `:as maria`, then `:advance next` to watch the next nudge arrive. `:help` lists more.")
+            typer.echo(
+                "Try `:as maria`, then `:advance next` to watch the next nudge arrive. `:help` lists more."
+            )
     elif interactive:
         typer.echo("Local chat. Start with `:as <your handle>`; `:help` lists the chat commands.")
     for line in _lines(interactive):
@@ -78,8 +84,11 @@ def _lines(interactive: bool):  # type: ignore[no-untyped-def]
 
 
 @app.command()
-def chat(database: DatabaseOption = None, start: StartOption = None,
-         org: Annotated[str, typer.Option(help="Local organisation name")] = "local") -> None:
+def chat(
+    database: DatabaseOption = None,
+    start: StartOption = None,
+    org: Annotated[str, typer.Option(help="Local organisation name")] = "local",
+) -> None:
     """Chat with Coachbot in the terminal; reads a script from stdin when it is not a terminal."""
     _run_chat(database=database, start=start, demo=False, org=org)
 
@@ -100,7 +109,9 @@ def db_upgrade(database: DatabaseOption = None) -> None:
 
 
 @prompts_app.command("validate")
-def prompts_validate(path: Annotated[Path | None, typer.Argument(help="A folder of prompt files")] = None) -> None:
+def prompts_validate(
+    path: Annotated[Path | None, typer.Argument(help="A folder of prompt files")] = None,
+) -> None:
     """Check prompt files and report the first problem, naming the file and the entry."""
     from bot.prompts import PromptLibrary, PromptLibraryError
 
@@ -112,8 +123,10 @@ def prompts_validate(path: Annotated[Path | None, typer.Argument(help="A folder 
 
 
 @app.command()
-def serve(database: DatabaseOption = None,
-          port: Annotated[int | None, typer.Option(help="HTTP port; default PORT or 3000")] = None) -> None:
+def serve(
+    database: DatabaseOption = None,
+    port: Annotated[int | None, typer.Option(help="HTTP port; default PORT or 3000")] = None,
+) -> None:
     """Serve the configured platforms (Slack, Teams) and run the scheduler."""
     from aiohttp import web
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import logging
+import os
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Protocol
 
@@ -49,7 +49,9 @@ async def pump(core: Coachbot, transports: Sequence[Transport]) -> int:
     return sent
 
 
-def build_app(core: Coachbot, mounts: Sequence[Mount], *, tick_seconds: float | None = 15.0) -> web.Application:
+def build_app(
+    core: Coachbot, mounts: Sequence[Mount], *, tick_seconds: float | None = 15.0
+) -> web.Application:
     """The aiohttp application; ``tick_seconds=None`` disables the loop (tests pump by hand)."""
     app = web.Application()
     app["core"] = core

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,7 +54,9 @@ def fresh_after_wrap(ids: list[str], used: set[str]) -> list[str]:
     return ids[first_repeat:]
 
 
-def run_for(session: Session, library: PromptLibrary, cadence: Cadence, occurrence_date: object, role: str) -> CadenceRun:
+def run_for(
+    session: Session, library: PromptLibrary, cadence: Cadence, occurrence_date: object, role: str
+) -> CadenceRun:
     run = session.scalar(
         select(CadenceRun).where(
             CadenceRun.cadence_id == cadence.id,
@@ -63,7 +66,9 @@ def run_for(session: Session, library: PromptLibrary, cadence: Cadence, occurren
     )
     if run is None:
         run = CadenceRun(
-            cadence_id=cadence.id, occurrence_date=occurrence_date, role=role,
+            cadence_id=cadence.id,
+            occurrence_date=occurrence_date,
+            role=role,
             prompt_ids=_choose_prompts(session, library, cadence, role),
         )
         session.add(run)
@@ -72,13 +77,20 @@ def run_for(session: Session, library: PromptLibrary, cadence: Cadence, occurren
 
 
 def open_checkin(
-    session: Session, library: PromptLibrary, *, cadence: Cadence, person: Person, role: str,
-    occurrence_date: object, now: datetime,
+    session: Session,
+    library: PromptLibrary,
+    *,
+    cadence: Cadence,
+    person: Person,
+    role: str,
+    occurrence_date: object,
+    now: datetime,
 ) -> Checkin | None:
     """Record a check-in and queue its nudge and first question; None if this occurrence exists."""
     existing = session.scalar(
         select(Checkin.id).where(
-            Checkin.cadence_id == cadence.id, Checkin.person_id == person.id,
+            Checkin.cadence_id == cadence.id,
+            Checkin.person_id == person.id,
             Checkin.occurrence_date == occurrence_date,
         )
     )
@@ -93,36 +105,60 @@ def open_checkin(
         candidate = add_working_time(send_at, timedelta(minutes=cadence.reminder_after_minutes), policy)
         reminder_at = candidate if candidate < closes_at else None
     checkin = Checkin(
-        cadence_id=cadence.id, run_id=run.id, person_id=person.id, occurrence_date=occurrence_date,
-        role=role, anonymous=cadence.anonymous and role == "member", opened_at=send_at,
-        closes_at=closes_at, next_reminder_at=reminder_at,
+        cadence_id=cadence.id,
+        run_id=run.id,
+        person_id=person.id,
+        occurrence_date=occurrence_date,
+        role=role,
+        anonymous=cadence.anonymous and role == "member",
+        opened_at=send_at,
+        closes_at=closes_at,
+        next_reminder_at=reminder_at,
     )
     session.add(checkin)
     session.flush()
     outbox.enqueue(
-        session, key=f"nudge:{checkin.id}", person=person, kind="nudge", now=now, not_before=send_at,
-        checkin=checkin, opens_thread=True, parts=_nudge(session, library, checkin, cadence, person, run),
+        session,
+        key=f"nudge:{checkin.id}",
+        person=person,
+        kind="nudge",
+        now=now,
+        not_before=send_at,
+        checkin=checkin,
+        opens_thread=True,
+        parts=_nudge(session, library, checkin, cadence, person, run),
     )
     _ask(session, library, checkin, person, now=now, not_before=send_at)
     return checkin
 
 
 def _nudge(
-    session: Session, library: PromptLibrary, checkin: Checkin, cadence: Cadence, person: Person, run: CadenceRun
+    session: Session,
+    library: PromptLibrary,
+    checkin: Checkin,
+    cadence: Cadence,
+    person: Person,
+    run: CadenceRun,
 ) -> tuple[Part, ...]:
     count = len(run.prompt_ids)
     parts: list[Part] = [
-        Para(f"Hi {person.display_name}! Time for *{cadence.name}*: {count} short question"
-             f"{'s' if count != 1 else ''}. Answer each one in this thread.")
+        Para(
+            f"Hi {person.display_name}! Time for *{cadence.name}*: {count} short question"
+            f"{'s' if count != 1 else ''}. Answer each one in this thread."
+        )
     ]
     if checkin.role == "member":
         threshold = person.workspace.threshold
-        parts.append(Para(
-            f"Your answers are anonymous: {cadence.team.manager.display_name} only sees totals, and only when "
-            f"at least {threshold} people have answered." if checkin.anonymous else
-            f"This check-in is not anonymous: {cadence.team.manager.display_name} sees your written answers "
-            "with your name. Ratings are only ever shown as team totals."
-        ))
+        manager = cadence.team.manager.display_name
+        parts.append(
+            Para(
+                f"Your answers are anonymous: {manager} only sees totals, and only when "
+                f"at least {threshold} people have answered."
+                if checkin.anonymous
+                else f"This check-in is not anonymous: {manager} sees your written answers "
+                "with your name. Ratings are only ever shown as team totals."
+            )
+        )
     commitments = _last_commitments(session, library, checkin)
     if commitments:
         parts.append(Para("Last time you said you would:"))
@@ -135,8 +171,11 @@ def _last_commitments(session: Session, library: PromptLibrary, checkin: Checkin
     """Answers to commitment prompts in this person's previous check-in of the same cadence."""
     previous = session.scalar(
         select(Checkin)
-        .where(Checkin.cadence_id == checkin.cadence_id, Checkin.person_id == checkin.person_id,
-               Checkin.id != checkin.id)
+        .where(
+            Checkin.cadence_id == checkin.cadence_id,
+            Checkin.person_id == checkin.person_id,
+            Checkin.id != checkin.id,
+        )
         .order_by(Checkin.occurrence_date.desc())
         .limit(1)
     )
@@ -150,8 +189,15 @@ def _prompt(library: PromptLibrary, checkin: Checkin, index: int) -> Prompt:
     return library.get(checkin.run.prompt_ids[index])
 
 
-def _ask(session: Session, library: PromptLibrary, checkin: Checkin, person: Person, *, now: datetime,
-         not_before: datetime | None = None) -> None:
+def _ask(
+    session: Session,
+    library: PromptLibrary,
+    checkin: Checkin,
+    person: Person,
+    *,
+    now: datetime,
+    not_before: datetime | None = None,
+) -> None:
     index = checkin.current_question
     total = len(checkin.run.prompt_ids)
     prompt = _prompt(library, checkin, index)
@@ -159,13 +205,30 @@ def _ask(session: Session, library: PromptLibrary, checkin: Checkin, person: Per
     if prompt.kind == PromptKind.RATING:
         parts.append(Para("_Reply with a number from 1 (low) to 5 (high), or press a button._"))
         parts.append(Choices(tuple(Choice(str(n), f"{checkin.id}:{index}:{n}") for n in range(1, 6))))
-    outbox.enqueue(session, key=f"q:{checkin.id}:{index}", person=person, kind="question", now=now,
-                   not_before=not_before, checkin=checkin, in_thread=True, parts=tuple(parts))
+    outbox.enqueue(
+        session,
+        key=f"q:{checkin.id}:{index}",
+        person=person,
+        kind="question",
+        now=now,
+        not_before=not_before,
+        checkin=checkin,
+        in_thread=True,
+        parts=tuple(parts),
+    )
 
 
 def _note(session: Session, checkin: Checkin, person: Person, key: str, text: str, now: datetime) -> None:
-    outbox.enqueue(session, key=f"note:{checkin.id}:{key}", person=person, kind="notice", now=now,
-                   checkin=checkin, in_thread=True, parts=(Para(text),))
+    outbox.enqueue(
+        session,
+        key=f"note:{checkin.id}:{key}",
+        person=person,
+        kind="notice",
+        now=now,
+        checkin=checkin,
+        in_thread=True,
+        parts=(Para(text),),
+    )
 
 
 def _find_checkin(ctx: Context, thread: str | None, direct: bool) -> Checkin | None:
@@ -178,42 +241,78 @@ def _find_checkin(ctx: Context, thread: str | None, direct: bool) -> Checkin | N
         return None
     # A top-level direct message answers the most recently opened check-in still waiting for answers.
     return ctx.session.scalar(
-        base.where(Checkin.state == "open", Checkin.opened_at <= ctx.now).order_by(Checkin.opened_at.desc()).limit(1)
+        base.where(Checkin.state == "open", Checkin.opened_at <= ctx.now)
+        .order_by(Checkin.opened_at.desc())
+        .limit(1)
     )
 
 
-def apply_message(ctx: Context, *, text: str, thread: str | None, direct: bool, message_id: str) -> list[Reply] | None:
+def apply_message(
+    ctx: Context, *, text: str, thread: str | None, direct: bool, message_id: str
+) -> list[Reply] | None:
     """Treat a message as a check-in answer if it belongs to one; None if it does not."""
     checkin = _find_checkin(ctx, thread, direct)
     if checkin is None:
         return None
-    return record_answer(ctx, checkin, index=checkin.current_question, text=text, message_id=message_id,
-                         key=message_id)
+    return record_answer(
+        ctx, checkin, index=checkin.current_question, text=text, message_id=message_id, key=message_id
+    )
 
 
-def record_answer(ctx: Context, checkin: Checkin, *, index: int, text: str, message_id: str | None,
-                  key: str) -> list[Reply]:
+def record_answer(
+    ctx: Context, checkin: Checkin, *, index: int, text: str, message_id: str | None, key: str
+) -> list[Reply]:
     session, person, now = ctx.session, ctx.person, ctx.now
     total = len(checkin.run.prompt_ids)
     if index >= total:
-        _note(session, checkin, person, key, "You have answered every question of this check-in. "
-              "To change an answer, edit your reply.", now)
+        _note(
+            session,
+            checkin,
+            person,
+            key,
+            "You have answered every question of this check-in. To change an answer, edit your reply.",
+            now,
+        )
         return []
     prompt = _prompt(ctx.library, checkin, index)
     rating = None
     if prompt.kind == PromptKind.RATING:
         match = RATING.match(text)
         if match is None:
-            _note(session, checkin, person, key, "That one needs a number from 1 to 5 — could you reply with one?", now)
+            _note(
+                session,
+                checkin,
+                person,
+                key,
+                "That one needs a number from 1 to 5 — could you reply with one?",
+                now,
+            )
             return []
         rating = int(match.group(1))
     late = checkin.state != "open" or now >= checkin.closes_at
-    session.add(Answer(checkin_id=checkin.id, question=index, prompt_id=prompt.id, text=text.strip(),
-                       rating=rating, message_id=message_id, late=late, created_at=now))
+    session.add(
+        Answer(
+            checkin_id=checkin.id,
+            question=index,
+            prompt_id=prompt.id,
+            text=text.strip(),
+            rating=rating,
+            message_id=message_id,
+            late=late,
+            created_at=now,
+        )
+    )
     checkin.current_question = index + 1
     if late:
-        _note(session, checkin, person, key, "This check-in closed before your answer arrived. I kept it as a "
-              "late answer for your own record; it is not part of the team results.", now)
+        _note(
+            session,
+            checkin,
+            person,
+            key,
+            "This check-in closed before your answer arrived. I kept it as a "
+            "late answer for your own record; it is not part of the team results.",
+            now,
+        )
         return []
     checkin.next_reminder_at = None if checkin.current_question >= total else checkin.next_reminder_at
     if checkin.current_question < total:
@@ -221,8 +320,16 @@ def record_answer(ctx: Context, checkin: Checkin, *, index: int, text: str, mess
     else:
         checkin.state, checkin.next_reminder_at = "done", None
         session.flush()
-        outbox.enqueue(session, key=f"thanks:{checkin.id}", person=person, kind="thanks", now=now,
-                       checkin=checkin, in_thread=True, parts=summary(session, ctx.library, checkin, person))
+        outbox.enqueue(
+            session,
+            key=f"thanks:{checkin.id}",
+            person=person,
+            kind="thanks",
+            now=now,
+            checkin=checkin,
+            in_thread=True,
+            parts=summary(session, ctx.library, checkin, person),
+        )
     return []
 
 
@@ -239,7 +346,8 @@ def summary(session: Session, library: PromptLibrary, checkin: Checkin, person: 
 def apply_edit(ctx: Context, *, message_id: str, text: str) -> list[Reply]:
     """An edited reply updates the answer it gave (rating questions still need 1–5)."""
     answer = ctx.session.scalar(
-        select(Answer).join(Checkin, Checkin.id == Answer.checkin_id)
+        select(Answer)
+        .join(Checkin, Checkin.id == Answer.checkin_id)
         .where(Answer.message_id == message_id, Checkin.person_id == ctx.person.id)
     )
     if answer is None:
@@ -248,8 +356,14 @@ def apply_edit(ctx: Context, *, message_id: str, text: str) -> list[Reply]:
         match = RATING.match(text)
         if match is None:
             checkin = ctx.session.get_one(Checkin, answer.checkin_id)
-            _note(ctx.session, checkin, ctx.person, f"edit:{message_id}:{ctx.now.timestamp()}",
-                  "I kept your earlier rating: an edit needs a number from 1 to 5.", ctx.now)
+            _note(
+                ctx.session,
+                checkin,
+                ctx.person,
+                f"edit:{message_id}:{ctx.now.timestamp()}",
+                "I kept your earlier rating: an edit needs a number from 1 to 5.",
+                ctx.now,
+            )
             return []
         answer.rating = int(match.group(1))
     answer.text, answer.updated_at = text.strip(), ctx.now
@@ -269,13 +383,17 @@ def apply_choice(ctx: Context, *, value: str, message_id: str | None) -> list[Re
     checkin = ctx.session.get(Checkin, checkin_id)
     if checkin is None or checkin.person_id != ctx.person.id or not 1 <= choice <= 5:
         return [Reply((Para("That button is not for you."),))]
-    existing = ctx.session.scalar(select(Answer).where(Answer.checkin_id == checkin.id, Answer.question == index))
+    existing = ctx.session.scalar(
+        select(Answer).where(Answer.checkin_id == checkin.id, Answer.question == index)
+    )
     if existing is not None:
         existing.rating, existing.text, existing.updated_at = choice, str(choice), ctx.now
         return []
     if index != checkin.current_question:
         return [Reply((Para("Please answer the questions in order — this one comes later."),))]
-    return record_answer(ctx, checkin, index=index, text=str(choice), message_id=message_id, key=f"choice:{value}")
+    return record_answer(
+        ctx, checkin, index=index, text=str(choice), message_id=message_id, key=f"choice:{value}"
+    )
 
 
 def send_due_reminders(database: Database, *, now: datetime) -> None:
@@ -287,12 +405,21 @@ def send_due_reminders(database: Database, *, now: datetime) -> None:
             person = checkin.person
             cadence = checkin.cadence
             checkin.reminders_sent += 1
-            local_close = checkin.closes_at.astimezone(people.ZoneInfo(people.policy_for(session, person).timezone))
+            local_close = checkin.closes_at.astimezone(ZoneInfo(people.policy_for(session, person).timezone))
             outbox.enqueue(
-                session, key=f"reminder:{checkin.id}:{checkin.reminders_sent}", person=person, kind="reminder",
-                now=now, checkin=checkin, in_thread=True,
-                parts=(Para(f"A gentle nudge: your *{cadence.name}* check-in is open until "
-                            f"{local_close:%a %d %b, %H:%M}. Reply in this thread whenever suits you."),),
+                session,
+                key=f"reminder:{checkin.id}:{checkin.reminders_sent}",
+                person=person,
+                kind="reminder",
+                now=now,
+                checkin=checkin,
+                in_thread=True,
+                parts=(
+                    Para(
+                        f"A gentle nudge: your *{cadence.name}* check-in is open until "
+                        f"{local_close:%a %d %b, %H:%M}. Reply in this thread whenever suits you."
+                    ),
+                ),
             )
             policy = people.policy_for(session, person)
             following = add_working_time(now, timedelta(minutes=cadence.reminder_after_minutes), policy)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot import checkins, outbox, people, planner
 from bot.clock import Clock, SystemClock
 from bot.commands import CommandError, parse
+from bot.context import Context
 from bot.events import (
     Actor,
     ChoiceMade,
@@ -31,7 +32,7 @@ from bot.events import (
     MessagePosted,
     ProfileSeen,
 )
-from bot.handlers import Context, run_command
+from bot.handlers import run_command
 from bot.messages import Delivery, OutboundMessage, Para, Reply
 from bot.prompts import PromptLibrary
 from bot.views import HomeView, home_view
@@ -46,7 +47,9 @@ OUTBOX_LEASE = timedelta(seconds=120)
 class Coachbot:
     """The coaching core, bound to one database, one clock and one prompt library."""
 
-    def __init__(self, *, database: Database, clock: Clock | None = None, library: PromptLibrary | None = None):
+    def __init__(
+        self, *, database: Database, clock: Clock | None = None, library: PromptLibrary | None = None
+    ):
         self.database = database
         self.clock: Clock = clock or SystemClock()
         self.library = library or PromptLibrary.load()
@@ -61,7 +64,11 @@ class Coachbot:
             return []
         try:
             with self.database.session() as session:
-                session.add(InboundEvent(platform=event.actor.platform, event_id=event.event_id, received_at=self.clock.now()))
+                session.add(
+                    InboundEvent(
+                        platform=event.actor.platform, event_id=event.event_id, received_at=self.clock.now()
+                    )
+                )
                 session.flush()
                 return self._apply(session, event)
         except IntegrityError:
@@ -83,7 +90,9 @@ class Coachbot:
                 is not None
             )
 
-    def _apply(self, session: Session, event: MessagePosted | MessageEdited | ChoiceMade | CommandIssued) -> list[Reply]:
+    def _apply(
+        self, session: Session, event: MessagePosted | MessageEdited | ChoiceMade | CommandIssued
+    ) -> list[Reply]:
         now = self.clock.now()
         person = people.ensure_person(session, event.actor, now=now)
         ctx = Context(session=session, person=person, now=now, library=self.library)
@@ -93,7 +102,9 @@ class Coachbot:
             return checkins.apply_edit(ctx, message_id=event.message_id, text=event.text)
         if isinstance(event, ChoiceMade):
             return checkins.apply_choice(ctx, value=event.value, message_id=None)
-        handled = checkins.apply_message(ctx, text=event.text, thread=event.thread, direct=event.direct, message_id=event.message_id)
+        handled = checkins.apply_message(
+            ctx, text=event.text, thread=event.thread, direct=event.direct, message_id=event.message_id
+        )
         if handled is not None:
             return handled
         if event.direct:
@@ -126,7 +137,9 @@ class Coachbot:
 
     def claim_due(self, *, platform: str, limit: int = 100) -> list[OutboundMessage]:
         with self.database.session() as session:
-            return outbox.claim_due(session, platform=platform, now=self.clock.now(), limit=limit, lease=OUTBOX_LEASE)
+            return outbox.claim_due(
+                session, platform=platform, now=self.clock.now(), limit=limit, lease=OUTBOX_LEASE
+            )
 
     def message_sent(self, outbox_id: int, delivery: Delivery) -> None:
         with self.database.session() as session:
@@ -166,4 +179,11 @@ class Coachbot:
     def sync_team(self, *, platform: str, workspace: str, team: str, members: list[str]) -> None:
         """Make a bound team's members exactly these platform ids (profiles must exist)."""
         with self.database.session() as session:
-            people.sync_team(session, platform=platform, workspace=workspace, team=team, members=members, now=self.clock.now())
+            people.sync_team(
+                session,
+                platform=platform,
+                workspace=workspace,
+                team=team,
+                members=members,
+                now=self.clock.now(),
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -30,8 +31,10 @@ def send_ready(session: Session, library: PromptLibrary, *, now: datetime) -> in
     )
     runs = session.scalars(
         select(CadenceRun).where(
-            CadenceRun.role == "member", CadenceRun.digest_sent_at.is_(None),
-            ~still_open.exists(), ~still_due.exists(),
+            CadenceRun.role == "member",
+            CadenceRun.digest_sent_at.is_(None),
+            ~still_open.exists(),
+            ~still_due.exists(),
         )
     ).all()
     sent = 0
@@ -43,28 +46,36 @@ def send_ready(session: Session, library: PromptLibrary, *, now: datetime) -> in
         manager = cadence.team.manager
         parts = build(session, library, cadence, run, checkins, locale=manager.locale)
         run.digest_sent_at = now
-        session.add(Digest(run_id=run.id, manager_id=manager.id, created_at=now,
-                           parts=outbox.encode_parts(parts)))
+        session.add(
+            Digest(run_id=run.id, manager_id=manager.id, created_at=now, parts=outbox.encode_parts(parts))
+        )
         outbox.enqueue(session, key=f"digest:{run.id}", person=manager, kind="digest", now=now, parts=parts)
         sent += 1
     return sent
 
 
-def build(session: Session, library: PromptLibrary, cadence: Cadence, run: CadenceRun,
-          checkins: list[Checkin] | tuple[Checkin, ...], *, locale: str) -> tuple[Part, ...]:
+def build(
+    session: Session,
+    library: PromptLibrary,
+    cadence: Cadence,
+    run: CadenceRun,
+    checkins: Sequence[Checkin],
+    *,
+    locale: str,
+) -> tuple[Part, ...]:
     k = privacy.effective_threshold(cadence.team.manager.workspace.threshold)
     ids = [c.id for c in checkins]
-    answers = session.scalars(
-        select(Answer).where(Answer.checkin_id.in_(ids), Answer.late.is_(False))
-    ).all()
+    answers = session.scalars(select(Answer).where(Answer.checkin_id.in_(ids), Answer.late.is_(False))).all()
     answered = len({a.checkin_id for a in answers})
     parts: list[Part] = [Para(f"*{cadence.name}* — team results for {run.occurrence_date:%a %d %b %Y}")]
     counts = privacy.participation(answered, len(checkins), k=k)
     if counts is None or answered < k:
-        parts.append(Para(
-            f"Fewer than {k} people answered this time, so the answers stay private. "
-            "Results appear once enough people take part."
-        ))
+        parts.append(
+            Para(
+                f"Fewer than {k} people answered this time, so the answers stay private. "
+                "Results appear once enough people take part."
+            )
+        )
         parts.extend(_needs_app(session, cadence))
         return tuple(parts)
     parts.append(Para(f"{counts[0]} of {counts[1]} people answered."))

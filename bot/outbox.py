@@ -85,7 +85,11 @@ def claim_due(
     """
     earlier = aliased(OutboxMessage)
     blocked_by_earlier = exists().where(
-        and_(earlier.person_id == OutboxMessage.person_id, earlier.status == "pending", earlier.id < OutboxMessage.id)
+        and_(
+            earlier.person_id == OutboxMessage.person_id,
+            earlier.status == "pending",
+            earlier.id < OutboxMessage.id,
+        )
     )
     query = (
         select(OutboxMessage, Person, Workspace)

@@ -54,8 +54,13 @@ def ensure_person(session: Session, actor: Actor, *, now: datetime) -> Person:
     person = find_person(session, actor)
     if person is None:
         workspace = workspace_for(session, platform=actor.platform, external_id=actor.workspace, now=now)
-        person = Person(workspace=workspace, workspace_id=workspace.id, platform_id=actor.person,
-                        display_name=actor.person, created_at=now)
+        person = Person(
+            workspace=workspace,
+            workspace_id=workspace.id,
+            platform_id=actor.person,
+            display_name=actor.person,
+            created_at=now,
+        )
         session.add(person)
         session.flush()
     return person

@@ -32,13 +32,17 @@ def recipients(session: Session, cadence: Cadence) -> list[tuple[Person, str]]:
         pairs.append((team.manager, "manager"))
     if cadence.audience in (Audience.MEMBERS, Audience.BOTH):
         members = session.scalars(
-            select(Person).join(TeamMember, TeamMember.person_id == Person.id).where(TeamMember.team_id == team.id)
+            select(Person)
+            .join(TeamMember, TeamMember.person_id == Person.id)
+            .where(TeamMember.team_id == team.id)
         ).all()
         pairs.extend((m, "member") for m in members if m.id != team.manager_id)
     return pairs
 
 
-def upcoming(session: Session, cadence: Cadence, person: Person, *, after: datetime, last: date | None) -> Occurrence:
+def upcoming(
+    session: Session, cadence: Cadence, person: Person, *, after: datetime, last: date | None
+) -> Occurrence:
     """The next occurrence that will really be sent, passing over skipped ones."""
     policy = people.policy_for(session, person)
     hours, minutes = (int(x) for x in cadence.at_time.split(":"))
@@ -46,7 +50,11 @@ def upcoming(session: Session, cadence: Cadence, person: Person, *, after: datet
     last_date = last
     for _ in range(400):
         occurrence = next_occurrence(
-            recurrence, time(hours, minutes), policy=policy, anchor=cadence.anchor, after=after,
+            recurrence,
+            time(hours, minutes),
+            policy=policy,
+            anchor=cadence.anchor,
+            after=after,
             last_local_date=last_date,
         )
         if occurrence.skipped is None:
@@ -83,7 +91,9 @@ def refresh_slots(
         member_of = select(TeamMember.team_id).where(TeamMember.person_id == person.id)
         query = query.where(Cadence.team_id.in_(led.union(member_of).scalar_subquery()))
     for row in session.scalars(query).all():
-        wanted = {(p.id, role): p for p, role in recipients(session, row) if person is None or p.id == person.id}
+        wanted = {
+            (p.id, role): p for p, role in recipients(session, row) if person is None or p.id == person.id
+        }
         existing = session.scalars(select(ScheduleSlot).where(ScheduleSlot.cadence_id == row.id)).all()
         for slot in existing:
             if person is not None and slot.person_id != person.id:
@@ -136,8 +146,13 @@ def open_due_checkins(database: Database, library: PromptLibrary, *, now: dateti
                 window = timedelta(minutes=cadence.window_minutes)
                 # After downtime, a nudge whose window has already passed is dropped, not sent late.
                 if slot.next_due_at + window > now and checkins.open_checkin(
-                    session, library, cadence=cadence, person=person, role=slot.role,
-                    occurrence_date=slot.next_local_date, now=now,
+                    session,
+                    library,
+                    cadence=cadence,
+                    person=person,
+                    role=slot.role,
+                    occurrence_date=slot.next_local_date,
+                    now=now,
                 ):
                     opened += 1
                 slot.last_local_date = slot.next_local_date

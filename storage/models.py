@@ -52,7 +52,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012
 
 
 def _now() -> datetime:
@@ -265,7 +265,9 @@ class OutboxMessage(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     parts: Mapped[list[Any]] = mapped_column(JSON)
-    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), default=None)
+    checkin_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checkins.id", ondelete="CASCADE"), default=None
+    )
     in_thread: Mapped[bool] = mapped_column(Boolean, default=False)
     opens_thread: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sent, held, failed

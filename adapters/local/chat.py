@@ -40,8 +40,9 @@ class ChatError(Exception):
 class LocalChat:
     """One local organisation, its people and a hand-moved clock."""
 
-    def __init__(self, *, core: Coachbot, clock: ManualClock, org: str = "demo",
-                 output: Callable[[str], None] = print) -> None:
+    def __init__(
+        self, *, core: Coachbot, clock: ManualClock, org: str = "demo", output: Callable[[str], None] = print
+    ) -> None:
         self.core, self.clock, self.org, self.output = core, clock, org, output
         self.transport = LocalTransport(now=clock.now, on_message=self._show)
         self.current: str | None = None
@@ -55,10 +56,25 @@ class LocalChat:
             raise ChatError("Choose who you are first, e.g. `:as alice`.")
         return Actor(PLATFORM, self.org, handle)
 
-    def person(self, handle: str, *, tz: str | None = None, locale: str | None = None, name: str | None = None,
-               admin: bool | None = None) -> None:
-        self.core.handle(ProfileSeen(self.actor(handle), display_name=name or handle, timezone=tz, locale=locale,
-                                     platform_admin=admin, reachable=True))
+    def person(
+        self,
+        handle: str,
+        *,
+        tz: str | None = None,
+        locale: str | None = None,
+        name: str | None = None,
+        admin: bool | None = None,
+    ) -> None:
+        self.core.handle(
+            ProfileSeen(
+                self.actor(handle),
+                display_name=name or handle,
+                timezone=tz,
+                locale=locale,
+                platform_admin=admin,
+                reachable=True,
+            )
+        )
         if tz:
             self._zones[handle] = tz
 
@@ -80,14 +96,31 @@ class LocalChat:
         """Send a direct message (or a thread reply) as the current person; returns its id."""
         message_id = self.transport.next_id("u")
         actor = self.actor()
-        self.transport.record(LocalMessage(id=message_id, person=actor.person, author=actor.person, text=text,
-                                           thread=thread, at=self.clock.now()))
+        self.transport.record(
+            LocalMessage(
+                id=message_id,
+                person=actor.person,
+                author=actor.person,
+                text=text,
+                thread=thread,
+                at=self.clock.now(),
+            )
+        )
         stripped = text.strip()
         if thread is None and stripped.lower().startswith(("/coach", "coach ")):
             replies = self.core.handle(CommandIssued(self._event_id(), actor, stripped))
         else:
-            replies = self.core.handle(MessagePosted(self._event_id(), actor, text, channel=f"dm:{actor.person}",
-                                                     message_id=message_id, thread=thread, direct=True))
+            replies = self.core.handle(
+                MessagePosted(
+                    self._event_id(),
+                    actor,
+                    text,
+                    channel=f"dm:{actor.person}",
+                    message_id=message_id,
+                    thread=thread,
+                    direct=True,
+                )
+            )
         self._show_replies(replies)
         self.deliver()
         return message_id
@@ -109,17 +142,25 @@ class LocalChat:
         if message is None or message.author != self.actor().person:
             raise ChatError(f"{message_id} is not one of your messages.")
         message.text = text
-        self._show_replies(self.core.handle(MessageEdited(self._event_id(), self.actor(), f"dm:{message.person}",
-                                                          message_id, text)))
+        self._show_replies(
+            self.core.handle(
+                MessageEdited(self._event_id(), self.actor(), f"dm:{message.person}", message_id, text)
+            )
+        )
         self.deliver()
 
     def press(self, message_id: str, label: str) -> None:
         """Press a button; ``last`` means the newest message to you that has buttons."""
-        message = self.transport.find(message_id) if message_id != "last" else self.transport.latest_with_choices(
-            self.actor().person)
+        message = (
+            self.transport.find(message_id)
+            if message_id != "last"
+            else self.transport.latest_with_choices(self.actor().person)
+        )
         if message is None or label not in message.choices:
             raise ChatError(f"Message {message_id} has no button {label!r}.")
-        self._show_replies(self.core.handle(ChoiceMade(self._event_id(), self.actor(), message.choices[label])))
+        self._show_replies(
+            self.core.handle(ChoiceMade(self._event_id(), self.actor(), message.choices[label]))
+        )
         self.deliver()
 
     # -- time ----------------------------------------------------------------------------------------
@@ -154,8 +195,11 @@ class LocalChat:
     def _show(self, message: LocalMessage) -> None:
         if message.author != "coachbot":
             return
-        where = f"thread {message.thread}" if message.thread and message.thread != message.id else "new thread"
-        head = f"[{message.id} to {message.person}, {self._local(message.person, message.at)}, {message.kind}, {where}]"
+        where = (
+            f"thread {message.thread}" if message.thread and message.thread != message.id else "new thread"
+        )
+        when = self._local(message.person, message.at)
+        head = f"[{message.id} to {message.person}, {when}, {message.kind}, {where}]"
         self.output(head + "\n" + _indent(message.text))
 
     def _show_replies(self, replies: Iterable[Reply]) -> None:
@@ -219,8 +263,13 @@ class LocalChat:
                 ZoneInfo(tz)
             except Exception as exc:
                 raise ChatError(f"{tz} is not a time zone name like Europe/Berlin.") from exc
-        self.person(args[0].lstrip("@"), tz=tz, locale=options.get("locale"), name=options.get("name"),
-                    admin=True if "admin" in args[1:] else None)
+        self.person(
+            args[0].lstrip("@"),
+            tz=tz,
+            locale=options.get("locale"),
+            name=options.get("name"),
+            admin=True if "admin" in args[1:] else None,
+        )
 
     def _cmd_reply(self, args: list[str], line: str) -> None:
         if len(args) < 2:
@@ -248,7 +297,9 @@ class LocalChat:
         elif len(args) == 1:
             self.advance(parse_duration(args[0]))
         else:
-            raise ChatError("Usage: :advance <30m|4h|2d> | :advance to <YYYY-MM-DD HH:MM> [zone] | :advance next")
+            raise ChatError(
+                "Usage: :advance <30m|4h|2d> | :advance to <YYYY-MM-DD HH:MM> [zone] | :advance next"
+            )
         self.output(f"(it is now {self.clock.now():%a %d %b %Y %H:%M} UTC)")
 
     def _cmd_time(self, _args: list[str], _line: str) -> None:

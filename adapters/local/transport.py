@@ -30,7 +30,9 @@ class LocalTransport:
 
     platform = "local"
 
-    def __init__(self, *, now: Callable[[], datetime], on_message: Callable[[LocalMessage], None] | None = None):
+    def __init__(
+        self, *, now: Callable[[], datetime], on_message: Callable[[LocalMessage], None] | None = None
+    ):
         self._now = now
         self._on_message = on_message
         self._counter = 0
@@ -51,10 +53,21 @@ class LocalTransport:
             raise Unreachable(f"{message.person} has not installed the app")
         message_id = self.next_id("m")
         thread = message.thread if not message.opens_thread else message_id
-        choices = {c.label: c.value for part in message.parts if isinstance(part, Choices) for c in part.choices}
-        self.record(LocalMessage(id=message_id, person=message.person, author="coachbot",
-                                 text=plain_text(message.parts), thread=thread, at=self._now(),
-                                 kind=message.kind, choices=choices))
+        choices = {
+            c.label: c.value for part in message.parts if isinstance(part, Choices) for c in part.choices
+        }
+        self.record(
+            LocalMessage(
+                id=message_id,
+                person=message.person,
+                author="coachbot",
+                text=plain_text(message.parts),
+                thread=thread,
+                at=self._now(),
+                kind=message.kind,
+                choices=choices,
+            )
+        )
         return Delivery(message_id=message_id, channel=f"dm:{message.person}", thread=thread)
 
     def inbox(self, person: str) -> list[LocalMessage]:

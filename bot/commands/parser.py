@@ -52,8 +52,14 @@ _TOP_WORDS = sorted({path.split(" ")[0] for path in USAGE})
 _OPTIONS: dict[str, dict[str, bool]] = {  # path -> option -> takes several words (until the next --option)
     "team create": {"manager": False},
     "cadence add": {
-        "team": False, "audience": False, "every": True, "at": False,
-        "prompts": False, "questions": False, "window": False, "anonymous": False,
+        "team": False,
+        "audience": False,
+        "every": True,
+        "at": False,
+        "prompts": False,
+        "questions": False,
+        "window": False,
+        "anonymous": False,
     },
 }
 
@@ -256,8 +262,9 @@ def _team_bind(a: _Args) -> A.Command:
 
 def _cadence_add(a: _Args) -> A.Command:
     if not a.pos and not a.opts:
-        raise NeedsForm("Let's set up a cadence: give it a name, team, audience, schedule and time.",
-                        USAGE["cadence add"])
+        raise NeedsForm(
+            "Let's set up a cadence: give it a name, team, audience, schedule and time.", USAGE["cadence add"]
+        )
     name = _name(a, a.exactly("a name for the cadence")[0], "cadence")
     return A.CadenceAdd(
         name,
@@ -297,7 +304,11 @@ def _vacation(a: _Args) -> A.Command:
 
 
 _PRIVACY_ACTIONS: dict[str, Literal["show", "export", "delete"]] = {
-    "show": "show", "export": "export", "download": "export", "delete": "delete", "erase": "delete",
+    "show": "show",
+    "export": "export",
+    "download": "export",
+    "delete": "delete",
+    "erase": "delete",
     "forget": "delete",
 }
 

@@ -57,7 +57,8 @@ _TOPICS: dict[str, _Topic] = {
         _CHECKINS, "skip <cadence>", "Sit out the next check-in of one cadence.", "skip weekly-sync"
     ),
     "vacation": _Topic(
-        _CHECKINS, "vacation <from> <to>\nvacation clear",
+        _CHECKINS,
+        "vacation <from> <to>\nvacation clear",
         "Pause all your check-ins for a while. Dates are YYYY-MM-DD, both days included.",
         "vacation 2025-07-01 2025-07-14",
     ),
@@ -72,25 +73,38 @@ _TOPICS: dict[str, _Topic] = {
         _TEAMS, "team show <team>", "Show a team's manager, members and cadences.", "team show design"
     ),
     "team create": _Topic(
-        _TEAMS, "team create <team> --manager @user", "Start a new team with its manager.",
-        "team create design --manager @alice", admin=True,
+        _TEAMS,
+        "team create <team> --manager @user",
+        "Start a new team with its manager.",
+        "team create design --manager @alice",
+        admin=True,
     ),
     "team add": _Topic(
-        _TEAMS, "team add <team> @user [@user…]", "Add people to a team.",
-        "team add design @bob @carol", admin=True,
+        _TEAMS,
+        "team add <team> @user [@user…]",
+        "Add people to a team.",
+        "team add design @bob @carol",
+        admin=True,
     ),
     "team remove": _Topic(
-        _TEAMS, "team remove <team> @user [@user…]", "Take people off a team.",
-        "team remove design @bob", admin=True,
+        _TEAMS,
+        "team remove <team> @user [@user…]",
+        "Take people off a team.",
+        "team remove design @bob",
+        admin=True,
     ),
     "team bind": _Topic(
-        _TEAMS, "team bind <team> <channel-or-group>",
+        _TEAMS,
+        "team bind <team> <channel-or-group>",
         "Keep a team's members in step with a channel or user group.",
-        "team bind design #design", admin=True,
+        "team bind design #design",
+        admin=True,
     ),
     "cadence list": _Topic(_CADENCES, "cadence list", "List all cadences.", "cadence list"),
     "cadence show": _Topic(
-        _CADENCES, "cadence show <name>", "Show one cadence's schedule and settings.",
+        _CADENCES,
+        "cadence show <name>",
+        "Show one cadence's schedule and settings.",
         "cadence show weekly-sync",
     ),
     "cadence add": _Topic(
@@ -106,39 +120,56 @@ _TOPICS: dict[str, _Topic] = {
         _CADENCES, "cadence pause <name>", "Stop a cadence for now.", "cadence pause weekly-sync", admin=True
     ),
     "cadence resume": _Topic(
-        _CADENCES, "cadence resume <name>", "Start a paused cadence again.", "cadence resume weekly-sync",
+        _CADENCES,
+        "cadence resume <name>",
+        "Start a paused cadence again.",
+        "cadence resume weekly-sync",
         admin=True,
     ),
     "cadence remove": _Topic(
-        _CADENCES, "cadence remove <name>", "Delete a cadence for good.", "cadence remove weekly-sync",
+        _CADENCES,
+        "cadence remove <name>",
+        "Delete a cadence for good.",
+        "cadence remove weekly-sync",
         admin=True,
     ),
     "cadence run": _Topic(
-        _CADENCES, "cadence run <name>", "Send a cadence's check-in right now.", "cadence run weekly-sync",
+        _CADENCES,
+        "cadence run <name>",
+        "Send a cadence's check-in right now.",
+        "cadence run weekly-sync",
         admin=True,
     ),
     "privacy": _Topic(
-        _PRIVACY, "privacy [export|delete]",
-        "See what I keep about you, get a copy of it, or have it erased.", "privacy export",
+        _PRIVACY,
+        "privacy [export|delete]",
+        "See what I keep about you, get a copy of it, or have it erased.",
+        "privacy export",
     ),
     "admin add": _Topic(_ADMIN, "admin add @user", "Make someone an admin.", "admin add @alice", admin=True),
     "admin remove": _Topic(
         _ADMIN, "admin remove @user", "Take admin rights away.", "admin remove @alice", admin=True
     ),
     "threshold": _Topic(
-        _ADMIN, "threshold <K>",
+        _ADMIN,
+        "threshold <K>",
         "Only show anonymous results once K or more people answered. K is at least 3.",
-        "threshold 5", admin=True,
+        "threshold 5",
+        admin=True,
     ),
     "quiet-hours": _Topic(
-        _ADMIN, "quiet-hours HH:MM-HH:MM\nquiet-hours off",
+        _ADMIN,
+        "quiet-hours HH:MM-HH:MM\nquiet-hours off",
         "Hours when nobody gets nudged. They may span midnight.",
-        "quiet-hours 20:00-08:00", admin=True,
+        "quiet-hours 20:00-08:00",
+        admin=True,
     ),
     "workdays": _Topic(
-        _ADMIN, "workdays <days>",
+        _ADMIN,
+        "workdays <days>",
         "Set which days count as working days. Use ranges or lists: mon-fri, sun-thu, mon,tue,thu.",
-        "workdays mon-fri", admin=True,
+        "workdays mon-fri",
+        admin=True,
     ),
 }
 
@@ -150,22 +181,48 @@ EXAMPLES: dict[str, str] = {path: t.example for path, t in _TOPICS.items()}
 
 ADMIN_TOPICS: frozenset[str] = frozenset(path for path, t in _TOPICS.items() if t.admin)
 
-_GROUP_TOPICS = {"team": "Teams", "cadence": "Cadences", "admin": "Admin", "check-ins": "Check-ins",
-                 "checkins": "Check-ins", "checkin": "Check-ins"}
+_GROUP_TOPICS = {
+    "team": "Teams",
+    "cadence": "Cadences",
+    "admin": "Admin",
+    "check-ins": "Check-ins",
+    "checkins": "Check-ins",
+    "checkin": "Check-ins",
+}
 
 COMMAND_ALIASES: dict[str, str] = {
-    "?": "help", "teams": "team", "cadences": "cadence", "schedule": "cadence", "admins": "admin",
-    "holiday": "vacation", "away": "vacation", "pto": "vacation", "ooo": "vacation", "prompt": "prompts",
-    "quiet": "quiet-hours", "quiethours": "quiet-hours", "quiet_hours": "quiet-hours",
-    "workday": "workdays", "working-days": "workdays",
+    "?": "help",
+    "teams": "team",
+    "cadences": "cadence",
+    "schedule": "cadence",
+    "admins": "admin",
+    "holiday": "vacation",
+    "away": "vacation",
+    "pto": "vacation",
+    "ooo": "vacation",
+    "prompt": "prompts",
+    "quiet": "quiet-hours",
+    "quiethours": "quiet-hours",
+    "quiet_hours": "quiet-hours",
+    "workday": "workdays",
+    "working-days": "workdays",
 }
 """Other words people use for a top-level command."""
 
 SUBCOMMAND_ALIASES: dict[str, dict[str, str]] = {
     "team": {"new": "create", "ls": "list", "info": "show", "rm": "remove", "link": "bind", "sync": "bind"},
     "cadence": {
-        "new": "add", "create": "add", "ls": "list", "info": "show", "stop": "pause", "unpause": "resume",
-        "rm": "remove", "del": "remove", "delete": "remove", "now": "run", "trigger": "run",
+        "new": "add",
+        "create": "add",
+        "ls": "list",
+        "info": "show",
+        "stop": "pause",
+        "unpause": "resume",
+        "rm": "remove",
+        "del": "remove",
+        "delete": "remove",
+        "now": "run",
+        "trigger": "run",
     },
     "admin": {"grant": "add", "rm": "remove", "revoke": "remove"},
 }
@@ -214,8 +271,9 @@ def help_text(topic: str | None) -> str:
         return "\n".join(lines)
     key = canonical_topic(topic)
     if key is None:
-        raise CommandError(f"I have no help on `{topic.strip()[:40]}`. Try `help` for the full list.",
-                           USAGE["help"])
+        raise CommandError(
+            f"I have no help on `{topic.strip()[:40]}`. Try `help` for the full list.", USAGE["help"]
+        )
     if key in _GROUP_TOPICS:
         group = _GROUP_TOPICS[key]
         lines = [f"*{group}*"]
@@ -239,14 +297,26 @@ _DURATION = re.compile(rf"(?:[0-9]{{1,5}}{_UNIT})+")
 _DURATION_PART = re.compile(rf"([0-9]{{1,5}}){_UNIT}")
 _SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-OPTION_ALIASES = {"time": "at", "recurrence": "every", "repeat": "every", "set": "prompts",
-                  "anon": "anonymous", "mgr": "manager", "for": "audience"}
+OPTION_ALIASES = {
+    "time": "at",
+    "recurrence": "every",
+    "repeat": "every",
+    "set": "prompts",
+    "anon": "anonymous",
+    "mgr": "manager",
+    "for": "audience",
+}
 """Other spellings of ``--options``."""
 
 OPTION_NEEDS = {
-    "manager": "a person, like @alice", "team": "a team name", "audience": "manager, members or both",
-    "every": 'a schedule like "weekly mon"', "at": "a time like 09:30", "prompts": "a prompt set name",
-    "questions": "a number from 1 to 10", "window": "a duration from 1h to 4w, like 2d",
+    "manager": "a person, like @alice",
+    "team": "a team name",
+    "audience": "manager, members or both",
+    "every": 'a schedule like "weekly mon"',
+    "at": "a time like 09:30",
+    "prompts": "a prompt set name",
+    "questions": "a number from 1 to 10",
+    "window": "a duration from 1h to 4w, like 2d",
     "anonymous": "yes or no",
 }
 """What each option's value should look like, for error messages."""
@@ -306,14 +376,29 @@ def read_duration(text: str) -> timedelta | None:
 
 
 def read_bool(text: str) -> bool | None:
-    return {"yes": True, "y": True, "true": True, "on": True, "no": False, "n": False,
-            "false": False, "off": False}.get(text.lower())
+    return {
+        "yes": True,
+        "y": True,
+        "true": True,
+        "on": True,
+        "no": False,
+        "n": False,
+        "false": False,
+        "off": False,
+    }.get(text.lower())
 
 
 def read_audience(text: str) -> Audience | None:
-    table = {"manager": Audience.MANAGER, "managers": Audience.MANAGER, "members": Audience.MEMBERS,
-             "member": Audience.MEMBERS, "team": Audience.MEMBERS, "both": Audience.BOTH,
-             "all": Audience.BOTH, "everyone": Audience.BOTH}
+    table = {
+        "manager": Audience.MANAGER,
+        "managers": Audience.MANAGER,
+        "members": Audience.MEMBERS,
+        "member": Audience.MEMBERS,
+        "team": Audience.MEMBERS,
+        "both": Audience.BOTH,
+        "all": Audience.BOTH,
+        "everyone": Audience.BOTH,
+    }
     return table.get(text.lower())
 
 
@@ -329,8 +414,10 @@ def read_weekday(word: str) -> int | None:
 def _weekly(day: str, interval: int) -> Recurrence:
     weekday = read_weekday(day)
     if weekday is None:
-        raise CommandError(f"`{clip(day)}` isn't a day of the week; use mon, tue, wed, thu, fri, sat or sun.",
-                           USAGE["cadence add"])
+        raise CommandError(
+            f"`{clip(day)}` isn't a day of the week; use mon, tue, wed, thu, fri, sat or sun.",
+            USAGE["cadence add"],
+        )
     return Recurrence("weekly", weekday=weekday, interval_weeks=interval)
 
 
@@ -361,10 +448,12 @@ def parse_recurrence(text: str) -> Recurrence:
             return Recurrence("monthly_nth", weekday=weekday, nth="first" if nth == "first" else "last")
         case ["monthly", "second" | "third" | "fourth" | "2nd" | "3rd" | "4th", _]:
             fail("I can do the first or the last weekday of a month, like `monthly first mon`.")
-        case ["monthly", number] if (m := re.fullmatch(r"([0-9]{1,4})(?:st|nd|rd|th)?", number)):
+        case ["monthly", number] if m := re.fullmatch(r"([0-9]{1,4})(?:st|nd|rd|th)?", number):
             if not 1 <= int(m.group(1)) <= 28:
-                fail(f"Not every month has a day {int(m.group(1))}, so I stick to days 1 to 28. "
-                     "For the end of the month, use `monthly last`.")
+                fail(
+                    f"Not every month has a day {int(m.group(1))}, so I stick to days 1 to 28. "
+                    "For the end of the month, use `monthly last`."
+                )
             return Recurrence("monthly_day", day=int(m.group(1)))
         case ["weekly" | "monthly" | "week" | "month" as kind] | ["every", "week" | "month" as kind]:
             fail(f"Which day? For example `{'weekly mon' if kind.startswith('week') else 'monthly 15'}`.")

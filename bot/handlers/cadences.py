@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 
 from bot import checkins, people, planner
 from bot.commands import ast as A
-from bot.commands import parse_recurrence
 from bot.context import Context
 from bot.domain import Audience, PromptAudience
 from bot.handlers.org import find_team
@@ -26,7 +25,9 @@ def _say(*lines: str) -> list[Reply]:
 
 def find(ctx: Context, name: str) -> Cadence | None:
     return ctx.session.scalar(
-        select(Cadence).where(Cadence.workspace_id == ctx.workspace.id, func.lower(Cadence.name) == name.lower())
+        select(Cadence).where(
+            Cadence.workspace_id == ctx.workspace.id, func.lower(Cadence.name) == name.lower()
+        )
     )
 
 
@@ -35,9 +36,11 @@ def _missing(name: str) -> list[Reply]:
 
 
 def _roles(audience: Audience) -> list[str]:
-    return {Audience.MANAGER: ["manager"], Audience.MEMBERS: ["member"], Audience.BOTH: ["manager", "member"]}[
-        audience
-    ]
+    return {
+        Audience.MANAGER: ["manager"],
+        Audience.MEMBERS: ["member"],
+        Audience.BOTH: ["manager", "member"],
+    }[audience]
 
 
 def add(ctx: Context, cmd: A.CadenceAdd) -> list[Reply]:
@@ -55,15 +58,24 @@ def add(ctx: Context, cmd: A.CadenceAdd) -> list[Reply]:
         audience = PromptAudience.MANAGER if role == "manager" else PromptAudience.MEMBER
         available = len(ctx.library.set(set_name).for_audience(audience))
         if available < questions:
-            return _say(f"The set *{set_name}* has {available} prompts for {role}s; ask for at most that many "
-                        "with `--questions`, or choose another set.")
+            return _say(
+                f"The set *{set_name}* has {available} prompts for {role}s; ask for at most that many "
+                "with `--questions`, or choose another set."
+            )
     window = cmd.window or DEFAULT_WINDOW
     cadence = Cadence(
-        workspace_id=ctx.workspace.id, team_id=team.id, name=cmd.name, audience=cmd.audience.value,
-        recurrence=cmd.recurrence.to_text(), at_time=f"{cmd.at:%H:%M}", prompt_set=cmd.prompts,
-        questions=questions, window_minutes=int(window.total_seconds() // 60),
+        workspace_id=ctx.workspace.id,
+        team_id=team.id,
+        name=cmd.name,
+        audience=cmd.audience.value,
+        recurrence=cmd.recurrence.to_text(),
+        at_time=f"{cmd.at:%H:%M}",
+        prompt_set=cmd.prompts,
+        questions=questions,
+        window_minutes=int(window.total_seconds() // 60),
         anonymous=True if cmd.anonymous is None else cmd.anonymous,
-        anchor=local_today(ctx.now, "UTC"), created_at=ctx.now,
+        anchor=local_today(ctx.now, "UTC"),
+        created_at=ctx.now,
     )
     ctx.session.add(cadence)
     ctx.session.flush()
@@ -78,7 +90,8 @@ def describe(ctx: Context, cadence: Cadence) -> tuple[Para, ...]:
     window_h = cadence.window_minutes / 60
     window = _plural(window_h / 24, "day") if window_h >= 24 else _plural(window_h, "hour")
     lines = [
-        f"Team *{cadence.team.name}*, for {audience}: {cadence.recurrence} at {cadence.at_time} in each person's "
+        f"Team *{cadence.team.name}*, for {audience}: {cadence.recurrence} at {cadence.at_time} "
+        "in each person's "
         f"own time zone.",
         f"{cadence.questions} question{'s' if cadence.questions != 1 else ''} from "
         f"{cadence.prompt_set or 'the default sets'}; answers open for {window}; "
@@ -152,8 +165,15 @@ def run_now(ctx: Context, cmd: A.CadenceRun) -> list[Reply]:
         if any(start <= today <= end for start, end in policy.vacations):
             away += 1
             continue
-        if checkins.open_checkin(ctx.session, ctx.library, cadence=cadence, person=person, role=role,
-                                 occurrence_date=today, now=ctx.now):
+        if checkins.open_checkin(
+            ctx.session,
+            ctx.library,
+            cadence=cadence,
+            person=person,
+            role=role,
+            occurrence_date=today,
+            now=ctx.now,
+        ):
             sent += 1
         else:
             already += 1
@@ -164,7 +184,6 @@ def run_now(ctx: Context, cmd: A.CadenceRun) -> list[Reply]:
         parts.append(f"{away} on vacation were left out.")
     parts.append("Anyone in their quiet hours gets it when those end.")
     return _say(" ".join(parts))
-
 
 
 def _plural(amount: float, unit: str) -> str:

@@ -35,8 +35,10 @@ def _resolve_all(ctx: Context, mentions: tuple[A.Mention, ...]) -> tuple[list[Pe
 
 
 def _unknown_people(missing: list[str]) -> list[Reply]:
-    return _say(f"I don't know {', '.join(missing)} yet. They need to have used Coachbot (or been seen by it) "
-                "first; nothing was changed.")
+    return _say(
+        f"I don't know {', '.join(missing)} yet. They need to have used Coachbot (or been seen by it) "
+        "first; nothing was changed."
+    )
 
 
 def team_create(ctx: Context, cmd: A.TeamCreate) -> list[Reply]:
@@ -47,8 +49,10 @@ def team_create(ctx: Context, cmd: A.TeamCreate) -> list[Reply]:
         return _unknown_people(missing)
     ctx.session.add(Team(workspace_id=ctx.workspace.id, name=cmd.team, manager_id=managers[0].id))
     ctx.session.flush()
-    return _say(f"Created team *{cmd.team}*, managed by {managers[0].display_name}. "
-                f"Add people with `team add {cmd.team} @person …`.")
+    return _say(
+        f"Created team *{cmd.team}*, managed by {managers[0].display_name}. "
+        f"Add people with `team add {cmd.team} @person …`."
+    )
 
 
 def team_add(ctx: Context, cmd: A.TeamAdd) -> list[Reply]:
@@ -67,8 +71,10 @@ def team_add(ctx: Context, cmd: A.TeamAdd) -> list[Reply]:
     planner.refresh_slots(ctx.session, team=team, now=ctx.now)
     if not added:
         return _say(f"Everyone you named is already in *{team.name}*.")
-    return _say(f"Added {', '.join(m.display_name for m in added)} to *{team.name}* "
-                f"({len(current)} member{'s' if len(current) != 1 else ''}).")
+    return _say(
+        f"Added {', '.join(m.display_name for m in added)} to *{team.name}* "
+        f"({len(current)} member{'s' if len(current) != 1 else ''})."
+    )
 
 
 def team_remove(ctx: Context, cmd: A.TeamRemove) -> list[Reply]:
@@ -79,20 +85,26 @@ def team_remove(ctx: Context, cmd: A.TeamRemove) -> list[Reply]:
     if missing:
         return _unknown_people(missing)
     ids = [m.id for m in members]
-    ctx.session.execute(delete(TeamMember).where(TeamMember.team_id == team.id, TeamMember.person_id.in_(ids)))
+    ctx.session.execute(
+        delete(TeamMember).where(TeamMember.team_id == team.id, TeamMember.person_id.in_(ids))
+    )
     ctx.session.flush()
     planner.refresh_slots(ctx.session, team=team, now=ctx.now)
     return _say(f"Removed {', '.join(m.display_name for m in members)} from *{team.name}*.")
 
 
 def team_list(ctx: Context, _cmd: A.TeamList) -> list[Reply]:
-    teams = ctx.session.scalars(select(Team).where(Team.workspace_id == ctx.workspace.id).order_by(Team.name)).all()
+    teams = ctx.session.scalars(
+        select(Team).where(Team.workspace_id == ctx.workspace.id).order_by(Team.name)
+    ).all()
     if not teams:
         return _say("No teams yet. An admin can create one with `team create <team> --manager @person`.")
     lines = ["*Teams*"]
     for team in teams:
         size = ctx.session.scalar(select(func.count()).where(TeamMember.team_id == team.id)) or 0
-        lines.append(f"• *{team.name}* — {team.manager.display_name}, {size} member{'s' if size != 1 else ''}")
+        lines.append(
+            f"• *{team.name}* — {team.manager.display_name}, {size} member{'s' if size != 1 else ''}"
+        )
     return _say(*lines)
 
 
@@ -101,13 +113,20 @@ def team_show(ctx: Context, cmd: A.TeamShow) -> list[Reply]:
     if team is None:
         return _say(f"There is no team called *{cmd.team}*. See `team list`.")
     members = ctx.session.scalars(
-        select(Person).join(TeamMember, TeamMember.person_id == Person.id)
-        .where(TeamMember.team_id == team.id).order_by(Person.display_name)
+        select(Person)
+        .join(TeamMember, TeamMember.person_id == Person.id)
+        .where(TeamMember.team_id == team.id)
+        .order_by(Person.display_name)
     ).all()
-    cadences = ctx.session.scalars(select(Cadence.name).where(Cadence.team_id == team.id).order_by(Cadence.name)).all()
-    lines = [f"*{team.name}*", f"Manager: {team.manager.display_name}",
-             f"Members ({len(members)}): " + (", ".join(m.display_name for m in members) or "none yet"),
-             "Cadences: " + (", ".join(cadences) or "none")]
+    cadences = ctx.session.scalars(
+        select(Cadence.name).where(Cadence.team_id == team.id).order_by(Cadence.name)
+    ).all()
+    lines = [
+        f"*{team.name}*",
+        f"Manager: {team.manager.display_name}",
+        f"Members ({len(members)}): " + (", ".join(m.display_name for m in members) or "none yet"),
+        "Cadences: " + (", ".join(cadences) or "none"),
+    ]
     if team.binding:
         lines.append(f"Membership follows: {team.binding}")
     return _say(*lines)
@@ -118,8 +137,15 @@ def team_bind(ctx: Context, cmd: A.TeamBind) -> list[Reply]:
     if team is None:
         return _say(f"There is no team called *{cmd.team}*. See `team list`.")
     team.binding = cmd.source
-    return [Reply((Para(f"*{team.name}* will now follow the members of"), Quote(cmd.source),
-                   Para("Membership is refreshed from the platform every few minutes.")))]
+    return [
+        Reply(
+            (
+                Para(f"*{team.name}* will now follow the members of"),
+                Quote(cmd.source),
+                Para("Membership is refreshed from the platform every few minutes."),
+            )
+        )
+    ]
 
 
 def admin_add(ctx: Context, cmd: A.AdminAdd) -> list[Reply]:
@@ -136,19 +162,28 @@ def admin_remove(ctx: Context, cmd: A.AdminRemove) -> list[Reply]:
         return _unknown_people(missing)
     person = found[0]
     others = ctx.session.scalar(
-        select(func.count()).where(Person.workspace_id == ctx.workspace.id, Person.id != person.id,
-                                   (Person.granted_admin.is_(True)) | (Person.platform_admin.is_(True)))
+        select(func.count()).where(
+            Person.workspace_id == ctx.workspace.id,
+            Person.id != person.id,
+            (Person.granted_admin.is_(True)) | (Person.platform_admin.is_(True)),
+        )
     )
     if not others:
         return _say("That would leave nobody able to administer Coachbot, so I left it as it is.")
     person.granted_admin = False
-    note = " (they are still a workspace admin on the platform, which also counts)" if person.platform_admin else ""
+    note = (
+        " (they are still a workspace admin on the platform, which also counts)"
+        if person.platform_admin
+        else ""
+    )
     return _say(f"{person.display_name} is no longer a Coachbot admin{note}.")
 
 
 def threshold(ctx: Context, cmd: A.Threshold) -> list[Reply]:
     if cmd.k < MIN_THRESHOLD:
-        return _say(f"The threshold cannot go below {MIN_THRESHOLD}: smaller groups are too easy to de-anonymise.")
+        return _say(
+            f"The threshold cannot go below {MIN_THRESHOLD}: smaller groups are too easy to de-anonymise."
+        )
     ctx.workspace.threshold = cmd.k
     return _say(f"Team results now need at least {cmd.k} answers before a manager sees anything.")
 

@@ -32,7 +32,10 @@ def prompts(ctx: Context, cmd: A.Prompts) -> list[Reply]:
         return _say(f"There is no prompt set called *{cmd.set}*. Available: {names}.")
     prompt_set = ctx.library.set(cmd.set)
     lines = [f"*{prompt_set.name}* — {prompt_set.description_for(locale)}"]
-    for audience, title in ((PromptAudience.MANAGER, "For managers"), (PromptAudience.MEMBER, "For team members")):
+    for audience, title in (
+        (PromptAudience.MANAGER, "For managers"),
+        (PromptAudience.MEMBER, "For team members"),
+    ):
         chosen = prompt_set.for_audience(audience)
         if chosen:
             lines.append(f"*{title}*")
@@ -44,8 +47,10 @@ def vacation(ctx: Context, cmd: A.Vacation) -> list[Reply]:
     ctx.session.add(Vacation(person_id=ctx.person.id, start=cmd.start, end=cmd.end))
     ctx.session.flush()
     planner.refresh_slots(ctx.session, person=ctx.person, now=ctx.now)
-    return _say(f"Enjoy your time off! No check-ins from {cmd.start:%a %d %b} to {cmd.end:%a %d %b %Y}. "
-                "`vacation clear` removes it.")
+    return _say(
+        f"Enjoy your time off! No check-ins from {cmd.start:%a %d %b} to {cmd.end:%a %d %b %Y}. "
+        "`vacation clear` removes it."
+    )
 
 
 def vacation_clear(ctx: Context, _cmd: A.VacationClear) -> list[Reply]:
@@ -60,7 +65,9 @@ def skip(ctx: Context, cmd: A.Skip) -> list[Reply]:
     if cadence is None:
         return _say(f"There is no cadence called *{cmd.cadence}*. `status` lists yours.")
     slot = ctx.session.scalar(
-        select(ScheduleSlot).where(ScheduleSlot.cadence_id == cadence.id, ScheduleSlot.person_id == ctx.person.id)
+        select(ScheduleSlot).where(
+            ScheduleSlot.cadence_id == cadence.id, ScheduleSlot.person_id == ctx.person.id
+        )
     )
     if slot is None or slot.next_local_date is None:
         return _say(f"You have no upcoming *{cadence.name}* check-in to skip.")
@@ -77,8 +84,14 @@ def status(ctx: Context, _cmd: A.Status) -> list[Reply]:
 def privacy(ctx: Context, cmd: A.Privacy) -> list[Reply]:
     if cmd.action == "export":
         data = reports.export(ctx.session, ctx.person, library=ctx.library)
-        return [Reply((Para("Everything Coachbot stores about you, as JSON:"),
-                       Quote(json.dumps(data, indent=1, ensure_ascii=False, default=str))))]
+        return [
+            Reply(
+                (
+                    Para("Everything Coachbot stores about you, as JSON:"),
+                    Quote(json.dumps(data, indent=1, ensure_ascii=False, default=str)),
+                )
+            )
+        ]
     if cmd.action == "delete":
         return _delete_mine(ctx)
     return [Reply(reports.privacy_parts(ctx.session, ctx.person))]
@@ -96,6 +109,8 @@ def _delete_mine(ctx: Context) -> list[Reply]:
         session.execute(delete(Checkin).where(Checkin.id.in_(ids)))
     session.execute(delete(Vacation).where(Vacation.person_id == person.id))
     session.flush()
-    return _say(f"Deleted {len(ids)} check-ins and {answers} answers, and your vacations. Team results that were "
-                "already shared stay, because they never named you. Your team membership stays until an admin "
-                "changes it.")
+    return _say(
+        f"Deleted {len(ids)} check-ins and {answers} answers, and your vacations. Team results that were "
+        "already shared stay, because they never named you. Your team membership stays until an admin "
+        "changes it."
+    )
