@@ -134,13 +134,14 @@ def serve(
     from bot.core import Coachbot
     from storage.db import open_database
 
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     env = load_env()
     core = Coachbot(database=open_database(database or env.get("DATABASE_URL")))
     try:
         mounts = configured_mounts(core, env)
     except ConfigError as exc:
         raise _fail(str(exc)) from exc
+    # Logging starts once configuration is known to be good, so a bad setting prints exactly one line.
+    logging.basicConfig(level=env.get("LOG_LEVEL", "INFO"))
     web.run_app(build_app(core, mounts), port=port or int(env.get("PORT", "3000")))
 
 
