@@ -7,8 +7,18 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+import pytest
+
 from adapters.local import LocalChat
+from bot.core import Coachbot
 from storage.models import Answer
+
+
+@pytest.fixture
+def chat(any_database, clock, library, transcript) -> LocalChat:  # type: ignore[no-untyped-def]
+    """The scenario runs on SQLite and, when configured, on PostgreSQL."""
+    core = Coachbot(database=any_database, clock=clock, library=library)
+    return LocalChat(core=core, clock=clock, org="acme", output=transcript.append)
 
 ZONES = {
     "ada": "Europe/London",
@@ -51,7 +61,7 @@ def nudges(chat: LocalChat) -> dict[str, list[datetime]]:
     return found
 
 
-def test_checkin_loop_end_to_end(chat: LocalChat, core, transcript) -> None:  # type: ignore[no-untyped-def]
+def test_checkin_loop_end_to_end(chat: LocalChat, transcript) -> None:  # type: ignore[no-untyped-def]
     run(chat, SETUP)
     assert "Only Coachbot admins" not in transcript.text()
     run(chat, member_turn("liam", "Australia/Sydney"))
@@ -74,7 +84,7 @@ def test_checkin_loop_end_to_end(chat: LocalChat, core, transcript) -> None:  # 
         assert (times[0].weekday(), times[0].hour, times[0].minute) == (0, 9, 0), person
 
     # Answers recorded from thread replies and a button; the edit replaced the text.
-    with core.database.session() as session:
+    with chat.core.database.session() as session:
         texts = [a.text for a in session.scalars(select(Answer))]
     assert texts.count("5") == 5  # five button presses
     assert "Fewer meetings on Fridays" in texts
