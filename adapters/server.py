@@ -22,6 +22,9 @@ from bot.messages import Transport
 
 log = logging.getLogger(__name__)
 
+CORE = web.AppKey("core", Coachbot)
+MOUNTS = web.AppKey("mounts", list)
+
 
 class ConfigError(Exception):
     """A missing or inconsistent setting; the message is one line naming it."""
@@ -54,8 +57,8 @@ def build_app(
 ) -> web.Application:
     """The aiohttp application; ``tick_seconds=None`` disables the loop (tests pump by hand)."""
     app = web.Application()
-    app["core"] = core
-    app["mounts"] = list(mounts)
+    app[CORE] = core
+    app[MOUNTS] = list(mounts)
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"ok": True, "adapters": [m.name for m in mounts]})

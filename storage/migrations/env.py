@@ -12,10 +12,20 @@ engine = config.attributes.get("engine")
 if engine is None:  # plain `alembic` CLI use
     engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite:///coachbot.db")
 
+# Tables owned by libraries (slack_sdk's installation store, the Teams adapter's references) manage
+# their own schema; autogenerate must neither drop nor recreate them.
+FOREIGN_PREFIXES = ("slack_", "teams_")
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    return not (type_ == "table" and name is not None and name.startswith(FOREIGN_PREFIXES))
+
+
 with engine.connect() as connection:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
+        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

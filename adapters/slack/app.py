@@ -1,0 +1,340 @@
+"""The bolt app: every Slack delivery → an acknowledgement now, core work right after.
+
+Listeners run before the response (``process_before_response=True``) but only
+translate the payload and acknowledge; the real work — profile look-ups, core
+calls in a worker thread, Web API calls, delivering what the core queued — is
+handed to :class:`~adapters.slack.work.Work` and runs after Slack has its answer.
+That keeps every request far inside Slack's 3 seconds and lets tests wait for the
+work deterministically. The one exception is a slash command, whose reply *is*
+the acknowledgement: it is computed within a budget, and if the core is slower the
+command is acknowledged with a holding note and answered by DM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+
+from adapters.slack import modal
+from adapters.slack.home import home_view
+from adapters.slack.render import answered_blocks, replies_payload
+from adapters.slack.settings import Mode
+from adapters.slack.translate import (
+    actor,
+    body_hash,
+    choice_event,
+    command_event,
+    message_event,
+    workspace_of,
+)
+from bot.commands import CommandError, NeedsForm, parse
+from bot.events import Actor, CommandIssued, MessageEdited, MessagePosted
+from bot.messages import Para, Reply
+
+if TYPE_CHECKING:
+    from adapters.slack.mount import SlackMount
+
+log = logging.getLogger(__name__)
+
+COMMAND_BUDGET = 2.0
+"""Seconds a slash command may take before it is acknowledged with a holding note (Slack allows 3)."""
+
+WORKING = "Working on it — I'll send you the answer in a direct message."
+
+
+def _hash(body: dict[str, Any]) -> str:
+    return body_hash(json.dumps(body, sort_keys=True))
+
+
+class Listeners:
+    """Bolt listeners bound to one mount; each acknowledges and schedules the work."""
+
+    def __init__(self, mount: SlackMount) -> None:
+        self.m = mount
+        self.core = mount.core
+
+    # -- events ------------------------------------------------------------------------------------
+
+    async def on_message(self, body: dict[str, Any], context: dict[str, Any]) -> None:
+        event = message_event(body, bot_user_id=context.get("bot_user_id"), raw=_hash(body))
+        if event is None:
+            return
+        inner = (body.get("event") or {}).get("message") or {}
+        thread = event.thread if isinstance(event, MessagePosted) else inner.get("thread_ts")
+        direct = (
+            event.direct
+            if isinstance(event, MessagePosted)
+            else (body.get("event") or {}).get("channel_type") == "im"
+        )
+        self.m.work.spawn(
+            self._inbound(event, channel=event.channel, thread=thread, direct=direct), name="message"
+        )
+
+    async def _inbound(
+        self,
+        event: MessagePosted | MessageEdited | CommandIssued,
+        *,
+        channel: str | None,
+        thread: str | None,
+        direct: bool,
+    ) -> None:
+        await self.m.people.ensure(event.actor)
+        if isinstance(event, CommandIssued | MessagePosted):
+            await self.m.people.ensure_mentioned(event.actor.workspace, event.text)
+        replies = await asyncio.to_thread(self.core.handle, event)
+        await self._reply(event.actor, replies, channel=channel, thread=thread, direct=direct)
+        await self._after(event)
+
+    async def _reply(
+        self, who: Actor, replies: list[Reply], *, channel: str | None, thread: str | None, direct: bool
+    ) -> None:
+        if not replies:
+            return
+        if channel is None:
+            channel, direct = await self.m.api.dm_channel(who.workspace, who.person), True
+        await self.m.api.post_replies(
+            workspace=who.workspace,
+            channel=channel,
+            user=who.person,
+            replies=replies,
+            thread=thread,
+            direct=direct,
+        )
+
+    async def _after(self, event: MessagePosted | MessageEdited | CommandIssued | None = None) -> None:
+        """What every inbound event may have caused: queued messages, and a new roster binding."""
+        if isinstance(event, CommandIssued) and re.match(r"\s*team\s+bind\b", event.text):
+            await self.m.people.sync_bindings(workspace=event.actor.workspace)
+        await self.m.deliver()
+
+    async def on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        if event.get("tab", "home") == "home" and event.get("user"):
+            self.m.work.spawn(self.publish_home(actor(workspace_of(body), str(event["user"]))), name="home")
+
+    async def publish_home(self, who: Actor) -> None:
+        await self.m.people.ensure(who)
+        view = await asyncio.to_thread(self.core.home, who)
+        client = await self.m.api.for_workspace(who.workspace)
+        await client.views_publish(user_id=who.person, view=home_view(view))
+
+    async def on_user_change(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        user = event.get("user")
+        if isinstance(user, dict) and user.get("id"):
+            self.m.work.spawn(self._user_changed(workspace_of(body), user), name="user_change")
+
+    async def _user_changed(self, workspace: str, user: dict[str, Any]) -> None:
+        await self.m.people.apply_user(workspace, user)
+
+    async def on_roster_change(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        source = event.get("channel") or event.get("subteam_id")
+        workspace = workspace_of(body)
+        self.m.work.spawn(self._sync(workspace, str(source) if source else None), name="roster")
+
+    async def _sync(self, workspace: str, source: str | None) -> None:
+        await self.m.people.sync_bindings(workspace=workspace, source=source)
+
+    async def on_uninstalled(self, body: dict[str, Any]) -> None:
+        workspace = workspace_of(body)
+        self.m.api.forget_workspace(workspace)
+        store = self.m.installations
+        if store is not None:
+            self.m.work.spawn(store.async_delete_all(enterprise_id=None, team_id=workspace), name="uninstall")
+
+    async def on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        channel, user = event.get("channel"), event.get("user")
+        if channel and user and not event.get("bot_id"):
+            who = actor(workspace_of(body), str(user))
+            hint = Reply(
+                (Para("Hi! I work in direct messages: send me `help`, or type `/coach help` anywhere."),)
+            )
+            thread = str(event.get("thread_ts") or event.get("ts") or "") or None
+            self.m.work.spawn(
+                self._reply(who, [hint], channel=str(channel), thread=thread, direct=False), name="mention"
+            )
+
+    async def on_other_event(self) -> None:
+        """Every other event is acknowledged (200) and ignored, so Slack never disables the subscription."""
+
+    # -- slash command -----------------------------------------------------------------------------
+
+    async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        event = command_event(body, raw=_hash(body))
+        if not event.actor.person:
+            await ack()
+            return
+        work = asyncio.ensure_future(
+            self._command(event, trigger=body.get("trigger_id"), channel=body.get("channel_id"))
+        )
+        try:
+            outcome = await asyncio.wait_for(asyncio.shield(work), timeout=COMMAND_BUDGET)
+        except TimeoutError:
+            await ack(text=WORKING, response_type="ephemeral")
+            self.m.work.spawn(self._late_command(event.actor, work), name="slow command")
+            return
+        except Exception:
+            log.exception("/coach failed")
+            await ack(text="Sorry, something went wrong on my side. Please try again in a minute.")
+            return
+        if outcome is None:  # a modal was opened instead
+            await ack()
+        else:
+            private = all(r.private for r in outcome)
+            await ack(
+                response_type="ephemeral" if private else "in_channel",
+                **replies_payload([r.parts for r in outcome]),
+            )
+        self.m.work.spawn(self._after(event), name="after command")
+
+    async def _command(
+        self, event: CommandIssued, *, trigger: str | None, channel: str | None
+    ) -> list[Reply] | None:
+        await self.m.people.ensure(event.actor)
+        if trigger and _needs_form(event.text) and await asyncio.to_thread(self.core.is_admin, event.actor):
+            self.m.work.spawn(self._open_modal(event.actor, trigger, channel), name="open modal")
+            return None
+        await self.m.people.ensure_mentioned(event.actor.workspace, event.text)
+        return await asyncio.to_thread(self.core.handle, event)
+
+    async def _late_command(self, who: Actor, work: asyncio.Future[list[Reply] | None]) -> None:
+        replies = await work
+        if replies:
+            await self._reply(who, replies, channel=None, thread=None, direct=True)
+        await self.m.deliver()
+
+    async def _open_modal(self, who: Actor, trigger: str, channel: str | None) -> None:
+        client = await self.m.api.for_workspace(who.workspace)
+        await client.views_open(trigger_id=trigger, view=modal.cadence_modal(channel=channel))
+
+    # -- interactivity -----------------------------------------------------------------------------
+
+    async def on_choice(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        event = choice_event(body, action, raw=_hash(body))
+        if event.actor.person and event.value:
+            self.m.work.spawn(self._choice(body, action, event), name="choice")
+
+    async def _choice(self, body: dict[str, Any], action: dict[str, Any], event: Any) -> None:
+        await self.m.people.ensure(event.actor)
+        replies = await asyncio.to_thread(self.core.handle, event)
+        container = body.get("container") or {}
+        message = body.get("message") or {}
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        ts = container.get("message_ts") or message.get("ts")
+        label = str((action.get("text") or {}).get("text") or action.get("value"))
+        client = await self.m.api.for_workspace(event.actor.workspace)
+        if channel and ts and not container.get("is_ephemeral"):
+            await client.chat_update(
+                channel=channel,
+                ts=ts,
+                text=message.get("text") or label,
+                blocks=answered_blocks(message.get("blocks") or [], label=label),
+            )
+        thread = message.get("thread_ts") or ts
+        await self._reply(event.actor, replies, channel=channel, thread=thread, direct=True)
+        await self.m.deliver()
+
+    async def on_home_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        user = (body.get("user") or {}).get("id")
+        text = str(action.get("value") or "")
+        if user and text:
+            who = actor(workspace_of(body), str(user))
+            event = CommandIssued(
+                event_id="home:" + str(body.get("trigger_id") or _hash(body)), actor=who, text=text
+            )
+            self.m.work.spawn(self._home_command(event), name="home button")
+
+    async def _home_command(self, event: CommandIssued) -> None:
+        await self._inbound(event, channel=None, thread=None, direct=True)
+        await self.publish_home(event.actor)
+
+    async def on_status_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        user = (body.get("user") or {}).get("id")
+        if user:
+            who = actor(workspace_of(body), str(user))
+            event = CommandIssued(
+                event_id="shortcut:" + str(body.get("trigger_id") or _hash(body)), actor=who, text="status"
+            )
+            self.m.work.spawn(self._inbound(event, channel=None, thread=None, direct=True), name="shortcut")
+
+    async def on_cadence_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        values = modal.submitted_values(view)
+        errors = modal.field_errors(values)
+        text = ""
+        if not errors:
+            text = modal.command_line(values)
+            try:
+                parse(text)
+            except CommandError as exc:
+                errors[modal.error_field(exc.message)] = exc.message[:150]
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        user = (body.get("user") or {}).get("id")
+        if user:
+            who = actor(workspace_of(body), str(user))
+            event = CommandIssued(
+                event_id="view:" + str(body.get("trigger_id") or _hash(body)), actor=who, text=text
+            )
+            self.m.work.spawn(
+                self._inbound(event, channel=None, thread=None, direct=True), name="cadence form"
+            )
+
+    async def on_view_closed(self, ack: AsyncAck) -> None:
+        await ack()
+
+
+def _needs_form(text: str) -> bool:
+    try:
+        parse(text)
+    except NeedsForm:
+        return True
+    except CommandError:
+        return False
+    return False
+
+
+def build_bolt(mount: SlackMount) -> AsyncApp:
+    """The bolt app with every listener Coachbot needs; unknown actions get bolt's 404."""
+    settings = mount.settings
+    oauth = None
+    if settings.mode is Mode.OAUTH:
+        from adapters.slack.oauth import oauth_settings
+
+        assert mount.installations is not None
+        oauth = oauth_settings(
+            settings=settings, engine=mount.core.database.engine, store=mount.installations
+        )
+    app = AsyncApp(
+        client=mount.api.client(None if oauth else settings.bot_token),
+        process_before_response=True,
+        request_verification_enabled=False,  # the mount verifies the raw body before bolt sees it
+        oauth_settings=oauth,
+        installation_store=mount.installations,
+        name="coachbot",
+    )
+    on = Listeners(mount)
+    app.event("message")(on.on_message)
+    app.event("app_home_opened")(on.on_home_opened)
+    app.event("user_change")(on.on_user_change)
+    for name in ("member_joined_channel", "member_left_channel", "subteam_members_changed"):
+        app.event(name)(on.on_roster_change)
+    for name in ("app_uninstalled", "tokens_revoked"):
+        app.event(name)(on.on_uninstalled)
+    app.event("app_mention")(on.on_mention)
+    app.event(re.compile(".*"))(on.on_other_event)
+    app.command(re.compile(".*"))(on.on_command)  # /coach, under whatever name the workspace gave it
+    app.action(re.compile("^coach_choice"))(on.on_choice)
+    app.action(re.compile("^coach_home"))(on.on_home_button)
+    app.shortcut("coach_status")(on.on_status_shortcut)
+    app.view(modal.CALLBACK_ID)(on.on_cadence_submit)
+    app.view_closed(modal.CALLBACK_ID)(on.on_view_closed)
+    return app

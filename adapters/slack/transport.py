@@ -1,0 +1,271 @@
+"""Delivering core messages through Slack's Web API, paced and rate-limit aware.
+
+Every outbound call goes through one :class:`SlackApi` so that the base URL
+(``SLACK_API_URL``), the per-workspace token (fixed, or from the OAuth
+installation store) and the 429 handling are the same for nudges, replies,
+App Home and modals. A 429 is retried after ``Retry-After`` by slack_sdk's retry
+machinery; if Slack keeps refusing, the message goes back to the outbox
+(:class:`~bot.messages.RetryLater`), so nothing is dropped and, because a 429
+means Slack did not post it, nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.render import message_payload, replies_payload
+from bot.messages import Delivery, OutboundMessage, Part, Reply, RetryLater, Unreachable
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+UNREACHABLE_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "cannot_dm_bot",
+        "user_disabled",
+        "account_inactive",
+        "user_not_visible",
+        "token_revoked",
+    }
+)
+"""Web API errors that will not go away by retrying: the person (or workspace) is gone for us."""
+
+
+class TokenSource(Protocol):
+    """Where the bot token for a workspace comes from (fixed, or the OAuth installation store)."""
+
+    async def bot_token(self, workspace: str) -> str | None: ...
+
+
+class FixedToken:
+    """One workspace, one ``SLACK_BOT_TOKEN``."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    async def bot_token(self, workspace: str) -> str | None:
+        return self._token
+
+
+class Pacer:
+    """Spaces calls per workspace and honours a workspace-wide pause after a 429.
+
+    Slack rate-limits per workspace and method; pacing a fan-out of hundreds of
+    nudges up front is cheaper than collecting 429s for most of them.
+    """
+
+    def __init__(
+        self, *, per_second: float, sleep: Sleep, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.interval = 1.0 / per_second
+        self._sleep = sleep
+        self._clock = clock
+        self._next: dict[str, float] = {}
+
+    async def wait(self, workspace: str) -> None:
+        now = self._clock()
+        slot = max(now, self._next.get(workspace, now))
+        self._next[workspace] = slot + self.interval
+        if slot > now:
+            await self._sleep(slot - now)
+
+    def pause(self, workspace: str, seconds: float) -> None:
+        self._next[workspace] = max(self._next.get(workspace, 0.0), self._clock() + seconds)
+
+
+class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler with an injectable sleep (tests pass one that costs no wall time)."""
+
+    def __init__(
+        self, *, max_retry_count: int, sleep: Sleep, on_wait: Callable[[float], None] | None = None
+    ) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self._sleep = sleep
+        self._on_wait = on_wait
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is None:
+            raise error or RuntimeError("rate-limit retry without a response")
+        state.next_attempt_requested = True
+        duration = retry_after(response.headers) + random.random() / 10
+        if self._on_wait:
+            self._on_wait(duration)
+        await self._sleep(duration)
+        state.increment_current_attempt()
+
+
+def retry_after(headers: Any) -> float:
+    """Seconds from a ``Retry-After`` header (any capitalisation; list or str values); 1 if absent."""
+    for key in headers or {}:
+        if str(key).lower() == "retry-after":
+            value = headers[key]
+            value = value[0] if isinstance(value, list | tuple) else value
+            try:
+                return max(0.0, float(value))
+            except (TypeError, ValueError):
+                return 1.0
+    return 1.0
+
+
+class SlackApi:
+    """Web API clients per workspace, sharing base URL, retries and pacing."""
+
+    platform = "slack"
+
+    def __init__(
+        self,
+        *,
+        api_url: str,
+        tokens: TokenSource,
+        per_second: float = 20.0,
+        max_retries: int = 3,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.api_url = api_url
+        self.tokens = tokens
+        self.sleep = sleep
+        self.pacer = Pacer(per_second=per_second, sleep=sleep)
+        self.rate_limit_waits: list[float] = []
+        self._max_retries = max_retries
+        self._clients: dict[str, AsyncWebClient] = {}
+        self._dm: dict[tuple[str, str], str] = {}
+
+    def retry_handlers(self) -> list[AsyncRetryHandler]:
+        return [
+            AsyncConnectionErrorRetryHandler(),
+            RateLimitRetry(
+                max_retry_count=self._max_retries, sleep=self.sleep, on_wait=self.rate_limit_waits.append
+            ),
+        ]
+
+    def client(self, token: str | None = None) -> AsyncWebClient:
+        """A client for ``token`` (None: no token, e.g. ``oauth.v2.access``)."""
+        key = token or ""
+        if key not in self._clients:
+            self._clients[key] = AsyncWebClient(
+                token=token, base_url=self.api_url, retry_handlers=self.retry_handlers()
+            )
+        return self._clients[key]
+
+    async def for_workspace(self, workspace: str) -> AsyncWebClient:
+        token = await self.tokens.bot_token(workspace)
+        if not token:
+            raise Unreachable(f"Coachbot is not installed in Slack workspace {workspace}")
+        return self.client(token)
+
+    def forget_workspace(self, workspace: str) -> None:
+        """After an uninstall: drop cached DM channels (stale token-keyed clients are harmless)."""
+        self._dm = {k: v for k, v in self._dm.items() if k[0] != workspace}
+
+    async def dm_channel(self, workspace: str, person: str) -> str:
+        """The bot's direct-message channel with a person (``conversations.open``, cached)."""
+        key = (workspace, person)
+        if key not in self._dm:
+            client = await self.for_workspace(workspace)
+            response = await client.conversations_open(users=person)
+            self._dm[key] = str(response["channel"]["id"])
+        return self._dm[key]
+
+    async def post(
+        self, *, workspace: str, channel: str, parts: Sequence[Part], thread: str | None = None
+    ) -> str:
+        """``chat.postMessage``; returns the message ``ts``."""
+        client = await self.for_workspace(workspace)
+        await self.pacer.wait(workspace)
+        args: dict[str, Any] = message_payload(parts)
+        if thread:
+            args["thread_ts"] = thread
+        response = await client.chat_postMessage(
+            channel=channel, unfurl_links=False, unfurl_media=False, **args
+        )
+        return str(response["ts"])
+
+    async def post_replies(
+        self,
+        *,
+        workspace: str,
+        channel: str,
+        user: str,
+        replies: Sequence[Reply],
+        thread: str | None,
+        direct: bool,
+    ) -> None:
+        """Answers to something a person did: in their DM (private by nature) or ephemeral elsewhere."""
+        if not replies:
+            return
+        client = await self.for_workspace(workspace)
+        private = [r.parts for r in replies if r.private]
+        public = [r.parts for r in replies if not r.private]
+        for groups, ephemeral in ((public, False), (private, not direct)):
+            if not groups:
+                continue
+            args = replies_payload(groups)
+            if thread:
+                args["thread_ts"] = thread
+            await self.pacer.wait(workspace)
+            if ephemeral:
+                await client.chat_postEphemeral(channel=channel, user=user, **args)
+            else:
+                await client.chat_postMessage(channel=channel, unfurl_links=False, unfurl_media=False, **args)
+
+
+class SlackTransport:
+    """The core's :class:`~bot.messages.Transport` for Slack: every message is a DM.
+
+    A nudge (``opens_thread``) is a new top-level DM whose ``ts`` becomes the
+    check-in's thread; later messages of that check-in are posted in that thread.
+    """
+
+    platform = "slack"
+
+    def __init__(self, *, api: SlackApi) -> None:
+        self.api = api
+
+    async def send(self, message: OutboundMessage) -> Delivery:
+        try:
+            channel = await self.api.dm_channel(message.workspace, message.person)
+            thread = None if message.opens_thread else message.thread
+            ts = await self.api.post(
+                workspace=message.workspace, channel=channel, parts=message.parts, thread=thread
+            )
+        except SlackApiError as exc:
+            raise _translate_error(exc, self.api, message.workspace) from exc
+        return Delivery(message_id=ts, channel=channel, thread=ts if message.opens_thread else thread)
+
+
+def _translate_error(exc: SlackApiError, api: SlackApi, workspace: str) -> Exception:
+    response = exc.response
+    if response.status_code == 429:
+        seconds = retry_after(response.headers)
+        api.pacer.pause(workspace, seconds)
+        return RetryLater(seconds)
+    error = str(response.get("error", "")) if isinstance(response.data, dict) else ""
+    if error in UNREACHABLE_ERRORS:
+        return Unreachable(error)
+    log.warning("slack refused a message in %s: %s", workspace, error or response.status_code)
+    return exc
