@@ -1,0 +1,201 @@
+"""The Teams mount for ``coachbot serve``: ``POST /api/messages``, the transport, background work.
+
+The HTTP handler authenticates before anything else (a forged request gets 401
+and touches nothing), then runs the activity through the SDK's ``CloudAdapter``
+and returns the invoke response, if any. Outbox delivery and roster syncs run as
+background tasks so Teams gets its answer quickly; :meth:`TeamsMount.drain` lets
+tests wait for them instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity, ActivityTypes
+
+from adapters.teams import cards, references
+from adapters.teams.auth import authenticate, build_authentication
+from adapters.teams.bot import TeamsBot
+from adapters.teams.roster import sync_bound_teams
+from adapters.teams.settings import TeamsSettings
+from adapters.teams.state import Seen
+from adapters.teams.transport import TeamsTransport
+from bot.core import Coachbot
+from bot.dispatch import deliver_due
+from bot.messages import Para, Part, Transport, Unreachable
+
+log = logging.getLogger(__name__)
+
+ROUTE = "/api/messages"
+ROSTER_SECONDS = 6 * 3600.0
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+
+
+class TeamsMount:
+    """One Teams bot, as :class:`adapters.server.Mount` expects it."""
+
+    name: str = "teams"
+
+    def __init__(
+        self, *, core: Coachbot, settings: TeamsSettings, roster_seconds: float | None = ROSTER_SECONDS
+    ):
+        self.core = core
+        self.settings = settings
+        self.adapter = CloudAdapter(build_authentication(settings))
+        self.adapter.on_turn_error = self._on_turn_error
+        self.seen = Seen()
+        self.teams_transport = TeamsTransport(
+            adapter=self.adapter,
+            engine=core.database.engine,
+            app_id=settings.app_id,
+            on_unreachable=self.seen.forget,
+        )
+        self.transport: Transport = self.teams_transport  # what the server pumps
+        self.bot = TeamsBot(
+            core=core,
+            settings=settings,
+            seen=self.seen,
+            send_private=self._send_private,
+            on_change=self.kick,
+            on_roster=self.request_roster,
+        )
+        self._roster_seconds = roster_seconds
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._delivering: asyncio.Task[None] | None = None
+        self._again = False
+        self._roster_loop: asyncio.Task[None] | None = None
+
+    # -- Mount protocol ---------------------------------------------------------------------------
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_post(ROUTE, self.handle)
+
+    async def start(self) -> None:
+        await asyncio.to_thread(references.ensure_schema, self.core.database.engine)
+        if not self.settings.auth_enabled:
+            log.warning(
+                "Teams adapter is running WITHOUT authentication (COACHBOT_TEAMS_INSECURE_DEV=1): "
+                "anyone who can reach %s can act as any Teams user. "
+                "Use this only with the Bot Framework Emulator or local tests.",
+                ROUTE,
+            )
+        if self._roster_seconds:
+            self._roster_loop = asyncio.create_task(self._sync_rosters_forever(self._roster_seconds))
+
+    async def stop(self) -> None:
+        if self._roster_loop is not None:
+            self._roster_loop.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._roster_loop
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    # -- HTTP ---------------------------------------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return web.json_response({"error": "expected application/json"}, status=415)
+        try:
+            body = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return web.json_response({"error": "body is not JSON"}, status=400)
+        if not isinstance(body, dict):
+            return web.json_response({"error": "body is not an activity"}, status=400)
+        activity = Activity().deserialize(body)
+        try:
+            auth = await authenticate(
+                self.adapter.bot_framework_authentication,
+                activity=activity,
+                header=request.headers.get("Authorization"),
+            )
+        except PermissionError:
+            return web.json_response({"error": "unauthorized"}, status=401)
+        if not activity.type:
+            return web.json_response({"error": "activity has no type"}, status=400)
+        invoke: InvokeResponse | None = await self.adapter.process_activity(auth, activity, self.bot.on_turn)
+        if invoke is None:
+            return web.Response(status=200)
+        if invoke.body is None:
+            return web.Response(status=int(invoke.status or 200))
+        return web.json_response(invoke.body, status=int(invoke.status or 200))
+
+    async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
+        """A failing turn is logged; the person hears that something went wrong, Teams gets a 200."""
+        log.error("Teams turn failed for a %s activity", context.activity.type, exc_info=error)
+        try:
+            if context.activity.type == ActivityTypes.invoke:
+                await context.send_activity(
+                    Activity(
+                        type=ActivityTypes.invoke_response,
+                        value=InvokeResponse(status=200, body=cards.invoke_message_response(SORRY)),
+                    )
+                )
+            elif context.activity.type == ActivityTypes.message:
+                await context.send_activity(cards.render((Para(SORRY),)))
+        except Exception:  # the connector itself may be what failed
+            log.exception("could not tell the person that the turn failed")
+
+    # -- background work ------------------------------------------------------------------------------
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def kick(self) -> None:
+        """Deliver whatever the last turn made due (next question, released messages), in the background."""
+        if self._delivering is not None and not self._delivering.done():
+            self._again = True
+            return
+        self._delivering = self._spawn(self._deliver())
+
+    async def _deliver(self) -> None:
+        while True:
+            self._again = False
+            try:
+                await deliver_due(self.core, self.transport)
+            except Exception:
+                log.exception("Teams delivery round failed; the scheduler will retry")
+            if not self._again:
+                return
+
+    def request_roster(self, team_id: str | None) -> None:
+        self._spawn(self.sync_rosters(only_team=team_id))
+
+    async def sync_rosters(self, *, only_team: str | None = None) -> int:
+        return await sync_bound_teams(
+            core=self.core, adapter=self.adapter, app_id=self.settings.app_id, only_team=only_team
+        )
+
+    async def _sync_rosters_forever(self, seconds: float) -> None:
+        while True:
+            try:
+                await self.sync_rosters()
+            except Exception:
+                log.exception("Teams roster sync failed")
+            await asyncio.sleep(seconds)
+
+    async def drain(self) -> None:
+        """Wait until no background delivery or roster sync is running (tests use this, not sleep)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _send_private(self, tenant: str, person: str, parts: tuple[Part, ...]) -> bool:
+        try:
+            await self.teams_transport.send_parts(tenant=tenant, person=person, parts=parts)
+        except Unreachable:
+            return False
+        except Exception as exc:
+            log.warning("private reply to %s failed: %s", person, exc)
+            return False
+        return True
