@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import outbox, people
+from bot.commands import CommandError, NeedsForm, parse
 from bot.context import Context
 from bot.domain import PromptAudience, PromptKind
 from bot.messages import Choice, Choices, Para, Part, Quote, Reply
@@ -251,12 +252,21 @@ def apply_message(
     ctx: Context, *, text: str, thread: str | None, direct: bool, message_id: str
 ) -> list[Reply] | None:
     """Treat a message as a check-in answer if it belongs to one; None if it does not."""
+    if thread is None and _is_command(text):  # `status` at top level stays a command; replies answer
+        return None
     checkin = _find_checkin(ctx, thread, direct)
     if checkin is None:
         return None
     return record_answer(
         ctx, checkin, index=checkin.current_question, text=text, message_id=message_id, key=message_id
     )
+
+
+def _is_command(text: str) -> bool:
+    try:
+        return parse(text) is not None
+    except CommandError as exc:
+        return isinstance(exc, NeedsForm)
 
 
 def record_answer(
@@ -405,13 +415,15 @@ def send_due_reminders(database: Database, *, now: datetime) -> None:
             person = checkin.person
             cadence = checkin.cadence
             checkin.reminders_sent += 1
-            local_close = checkin.closes_at.astimezone(ZoneInfo(people.policy_for(session, person).timezone))
+            policy = people.policy_for(session, person)
+            local_close = checkin.closes_at.astimezone(ZoneInfo(policy.timezone))
             outbox.enqueue(
                 session,
                 key=f"reminder:{checkin.id}:{checkin.reminders_sent}",
                 person=person,
                 kind="reminder",
                 now=now,
+                not_before=end_of_quiet_hours(now, policy),  # a late tick must not land in quiet hours
                 checkin=checkin,
                 in_thread=True,
                 parts=(
@@ -421,7 +433,6 @@ def send_due_reminders(database: Database, *, now: datetime) -> None:
                     ),
                 ),
             )
-            policy = people.policy_for(session, person)
             following = add_working_time(now, timedelta(minutes=cadence.reminder_after_minutes), policy)
             more = checkin.reminders_sent < cadence.reminder_max and following < checkin.closes_at
             checkin.next_reminder_at = following if more else None

@@ -95,7 +95,8 @@ def build(
         elif attributed:
             parts.extend(Quote(f"{names[a.checkin_id]}: {a.text}") for a in given if a.text.strip())
         else:
-            comments = privacy.anonymous_comments([a.text for a in given], k=k)
+            # K people must have *written* something: blank replies do not hide the writers.
+            comments = privacy.anonymous_comments([a.text for a in given if a.text.strip()], k=k)
             if comments is None:
                 parts.append(Para(f"_Fewer than {k} answers — not shown._"))
             else:

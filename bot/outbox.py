@@ -168,11 +168,15 @@ def mark_unreachable(session: Session, *, outbox_id: int, error: str) -> None:
 
 
 def release_held(session: Session, *, person: Person, now: datetime) -> int:
-    """The person can be reached again (e.g. installed the app): send what waited."""
+    """The person can be reached again (e.g. installed the app): send what waited.
+
+    Nothing leaves before ``now`` (the caller passes the end of the person's quiet hours)
+    nor before the time it was already due to leave.
+    """
     person.reachable = True
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.person_id == person.id, OutboxMessage.status == "held")
-        .values(status="pending", not_before=now, claimed_until=None)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    held = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.person_id == person.id, OutboxMessage.status == "held")
+    ).all()
+    for row in held:
+        row.status, row.claimed_until, row.not_before = "pending", None, max(row.not_before, now)
+    return len(held)

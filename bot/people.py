@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.commands import Mention
 from bot.events import Actor, ProfileSeen
-from bot.schedule import LocalPolicy
+from bot.schedule import LocalPolicy, end_of_quiet_hours
 from storage.models import Person, Team, TeamMember, Vacation, Workspace
 
 
@@ -82,7 +82,8 @@ def apply_profile(session: Session, profile: ProfileSeen, *, now: datetime) -> P
     if profile.platform_admin is not None:
         person.platform_admin = profile.platform_admin
     if profile.reachable and not person.reachable:
-        outbox.release_held(session, person=person, now=now)
+        # Held nudges were due long ago; they still must not land in the person's quiet hours.
+        outbox.release_held(session, person=person, now=end_of_quiet_hours(now, policy_for(session, person)))
     session.flush()
     if zone_changed:
         planner.refresh_slots(session, person=person, now=now)

@@ -150,7 +150,11 @@ def remove(ctx: Context, cmd: A.CadenceRemove) -> list[Reply]:
     if cadence is None:
         return _missing(cmd.name)
     ctx.session.delete(cadence)
-    return _say(f"Removed *{cmd.name}* and its schedule. Past answers are kept for the people who gave them.")
+    # Check-ins (and their answers) belong to the cadence in the schema and go with it.
+    return _say(
+        f"Removed *{cmd.name}*: its schedule, its check-ins and their answers, and its digests. "
+        "Messages already sent stay in people's chats."
+    )
 
 
 def run_now(ctx: Context, cmd: A.CadenceRun) -> list[Reply]:

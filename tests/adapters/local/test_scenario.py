@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 import pytest
+from sqlalchemy import select
 
 from adapters.local import LocalChat
 from bot.core import Coachbot

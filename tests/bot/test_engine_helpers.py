@@ -1,0 +1,88 @@
+"""Shared helpers for the core behaviour tests (no tests here): drive the local chat like a script
+and read back what each person received, in their own zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from adapters.local import LocalChat
+from adapters.local.transport import LocalMessage
+from bot.core import Coachbot
+from storage.models import Answer, Cadence, Checkin, OutboxMessage
+
+
+def run(chat: LocalChat, *lines: str) -> None:
+    """Run chat lines; a chat-level error (``! …``) fails the test at once."""
+    for line in lines:
+        before = len(chat_output(chat))
+        assert chat.run_line(line)
+        errors = [o for o in chat_output(chat)[before:] if o.startswith("! ")]
+        assert not errors, f"{line!r}: {errors}"
+
+
+def chat_output(chat: LocalChat) -> list[str]:
+    output = chat.output
+    return getattr(output, "__self__", [])  # the transcript list behind ``transcript.append``
+
+
+def last_reply(chat: LocalChat) -> str:
+    """The last immediate (private) reply the chat printed, e.g. a command's answer."""
+    return next(o for o in reversed(chat_output(chat)) if o.startswith("[only you see this]"))
+
+
+def org(chat: LocalChat, people: dict[str, str], *, admin: str = "ada", extra: tuple[str, ...] = ()) -> None:
+    """People (handle -> zone) plus an admin in UTC, who becomes the current person."""
+    run(chat, f":person {admin} tz=UTC admin", *(f":person {h} tz={z}" for h, z in people.items()))
+    run(chat, f":as {admin}", *extra)
+
+
+def received(chat: LocalChat, person: str, kind: str | None = None) -> list[LocalMessage]:
+    return [
+        m
+        for m in chat.transport.messages
+        if m.person == person and m.author == "coachbot" and (kind is None or m.kind == kind)
+    ]
+
+
+def nudge_times(chat: LocalChat, person: str, zone: str) -> list[datetime]:
+    return [m.at.astimezone(ZoneInfo(zone)) for m in received(chat, person, "nudge")]
+
+
+def local(at: datetime, zone: str) -> str:
+    return f"{at.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}"
+
+
+def answers(core: Coachbot, person: str | None = None) -> list[Answer]:
+    from storage.models import Person
+
+    with core.database.session() as session:
+        query = select(Answer).join(Checkin, Checkin.id == Answer.checkin_id).order_by(Answer.id)
+        if person is not None:
+            query = query.join(Person, Person.id == Checkin.person_id).where(Person.platform_id == person)
+        return list(session.scalars(query))
+
+
+def checkins(core: Coachbot, person: str | None = None) -> list[Checkin]:
+    from storage.models import Person
+
+    with core.database.session() as session:
+        query = select(Checkin).order_by(Checkin.id)
+        if person is not None:
+            query = query.join(Person, Person.id == Checkin.person_id).where(Person.platform_id == person)
+        return list(session.scalars(query))
+
+
+def outbox_rows(core: Coachbot) -> list[OutboxMessage]:
+    with core.database.session() as session:
+        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def set_cadence(core: Coachbot, name: str, **values: object) -> None:
+    """Settings the command language has no flag for (reminder policy)."""
+    with core.database.session() as session:
+        cadence = session.scalars(select(Cadence).where(Cadence.name == name)).one()
+        for key, value in values.items():
+            setattr(cadence, key, value)
