@@ -38,6 +38,8 @@ from bot.events import Actor, CommandIssued, MessageEdited, MessagePosted
 from bot.messages import Para, Reply
 
 if TYPE_CHECKING:
+    from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+
     from adapters.slack.mount import SlackMount
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,7 @@ COMMAND_BUDGET = 2.0
 """Seconds a slash command may take before it is acknowledged with a holding note (Slack allows 3)."""
 
 WORKING = "Working on it — I'll send you the answer in a direct message."
+FAILED = "Sorry, something went wrong on my side. Please try again in a minute."
 
 
 def _hash(body: dict[str, Any]) -> str:
@@ -140,11 +143,34 @@ class Listeners:
         await self.m.people.sync_bindings(workspace=workspace, source=source)
 
     async def on_uninstalled(self, body: dict[str, Any]) -> None:
+        """``app_uninstalled``: forget the workspace and (OAuth) delete its installation."""
         workspace = workspace_of(body)
         self.m.api.forget_workspace(workspace)
         store = self.m.installations
         if store is not None:
             self.m.work.spawn(store.async_delete_all(enterprise_id=None, team_id=workspace), name="uninstall")
+
+    async def on_tokens_revoked(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """``tokens_revoked``: drop exactly the revoked tokens (the bot's, or some people's user tokens)."""
+        tokens = event.get("tokens") or {}
+        workspace = workspace_of(body)
+        if tokens.get("bot"):
+            self.m.api.forget_workspace(workspace)
+        store = self.m.installations
+        if store is not None:
+            self.m.work.spawn(
+                self._revoke(
+                    store, workspace, users=list(tokens.get("oauth") or []), bot=bool(tokens.get("bot"))
+                ),
+                name="tokens revoked",
+            )
+
+    @staticmethod
+    async def _revoke(store: AsyncInstallationStore, workspace: str, *, users: list[str], bot: bool) -> None:
+        for user in users:
+            await store.async_delete_installation(enterprise_id=None, team_id=workspace, user_id=str(user))
+        if bot:
+            await store.async_delete_bot(enterprise_id=None, team_id=workspace)
 
     async def on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         channel, user = event.get("channel"), event.get("user")
@@ -172,14 +198,14 @@ class Listeners:
             self._command(event, trigger=body.get("trigger_id"), channel=body.get("channel_id"))
         )
         try:
-            outcome = await asyncio.wait_for(asyncio.shield(work), timeout=COMMAND_BUDGET)
+            outcome = await asyncio.wait_for(asyncio.shield(work), timeout=self.m.command_budget)
         except TimeoutError:
             await ack(text=WORKING, response_type="ephemeral")
-            self.m.work.spawn(self._late_command(event.actor, work), name="slow command")
+            self.m.work.spawn(self._late_command(event, work), name="slow command")
             return
         except Exception:
             log.exception("/coach failed")
-            await ack(text="Sorry, something went wrong on my side. Please try again in a minute.")
+            await ack(text=FAILED, response_type="ephemeral")
             return
         if outcome is None:  # a modal was opened instead
             await ack()
@@ -201,11 +227,16 @@ class Listeners:
         await self.m.people.ensure_mentioned(event.actor.workspace, event.text)
         return await asyncio.to_thread(self.core.handle, event)
 
-    async def _late_command(self, who: Actor, work: asyncio.Future[list[Reply] | None]) -> None:
-        replies = await work
+    async def _late_command(self, event: CommandIssued, work: asyncio.Future[list[Reply] | None]) -> None:
+        """The answer to a command that outran the ack budget, by DM; then what it caused, as usual."""
+        try:
+            replies = await work
+        except Exception:
+            log.exception("/coach failed after its holding note")
+            replies = [Reply((Para(FAILED),))]
         if replies:
-            await self._reply(who, replies, channel=None, thread=None, direct=True)
-        await self.m.deliver()
+            await self._reply(event.actor, replies, channel=None, thread=None, direct=True)
+        await self._after(event)
 
     async def _open_modal(self, who: Actor, trigger: str, channel: str | None) -> None:
         client = await self.m.api.for_workspace(who.workspace)
@@ -327,8 +358,8 @@ def build_bolt(mount: SlackMount) -> AsyncApp:
     app.event("user_change")(on.on_user_change)
     for name in ("member_joined_channel", "member_left_channel", "subteam_members_changed"):
         app.event(name)(on.on_roster_change)
-    for name in ("app_uninstalled", "tokens_revoked"):
-        app.event(name)(on.on_uninstalled)
+    app.event("app_uninstalled")(on.on_uninstalled)
+    app.event("tokens_revoked")(on.on_tokens_revoked)
     app.event("app_mention")(on.on_mention)
     app.event(re.compile(".*"))(on.on_other_event)
     app.command(re.compile(".*"))(on.on_command)  # /coach, under whatever name the workspace gave it

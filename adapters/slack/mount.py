@@ -54,11 +54,14 @@ class SlackMount:
         settings: SlackSettings,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         signature_clock: SignatureClock | None = None,
+        command_budget: float | None = None,
     ) -> None:
-        from adapters.slack.app import build_bolt
+        from adapters.slack.app import COMMAND_BUDGET, build_bolt
 
         self.core = core
         self.settings = settings
+        self.command_budget = COMMAND_BUDGET if command_budget is None else command_budget
+        """Seconds a slash command may compute its reply before it is acked with a holding note."""
         self.work = Work()
         self.installations: AsyncInstallationStore | None = None
         tokens: TokenSource

@@ -382,3 +382,129 @@ async def test_team_bound_to_a_channel_follows_its_members(slack: Harness) -> No
     _, shown = await slack.command("UADA", "team show atlas")
     assert "Newbie" in shown["text"]
     assert any(c.args.get("channel") == "CTEAM" for c in slack.fake.called("conversations.members"))
+
+
+async def test_team_bound_to_a_user_group_follows_its_members(slack: Harness) -> None:
+    org(slack)
+    slack.fake.add_user("UNEW", name="Newbie", tz="Europe/Paris")
+    slack.fake.usergroups["SATLAS"] = ["UBEN"]
+    await slack.command("UADA", "team create atlas --manager <@UMARIA|maria>")
+    status, reply = await slack.command("UADA", "team bind atlas <!subteam^SATLAS|@atlas-team>")
+    assert status == 200, reply
+    _, shown = await slack.command("UADA", "team show atlas")
+    assert "Ben" in shown["text"] and "Newbie" not in shown["text"]
+    # Someone edits the group in Slack: Ben leaves, Newbie joins; the team follows.
+    slack.fake.usergroups["SATLAS"] = ["UNEW"]
+    changed = {
+        "type": "subteam_members_changed",
+        "subteam_id": "SATLAS",
+        "team_id": "T1",
+        "date_previous_update": 1764000000,
+        "date_update": 1764000100,
+        "added_users": ["UNEW"],
+        "added_users_count": "1",
+        "removed_users": ["UBEN"],
+        "removed_users_count": "1",
+    }
+    assert await slack.event(changed) == 200
+    _, shown = await slack.command("UADA", "team show atlas")
+    assert "Newbie" in shown["text"] and "Ben" not in shown["text"]
+    lookups = slack.fake.called("usergroups.users.list")
+    assert lookups and {c.args["usergroup"] for c in lookups} == {"SATLAS"}
+    # A change to a group no team follows costs no lookup.
+    assert await slack.event({**changed, "subteam_id": "SOTHER", "added_users": ["UBEN"]}) == 200
+    assert len(slack.fake.called("usergroups.users.list")) == len(lookups)
+
+
+async def test_slow_command_is_acked_with_a_holding_note_then_answered_by_dm(slack: Harness) -> None:
+    from adapters.slack.app import WORKING
+
+    org(slack)
+    slack.fake.channels["CTEAM"] = ["UBEN"]
+    slack.mount.command_budget = 0  # every command outruns its ack budget, without waiting on the clock
+    status, reply = await slack.command("UADA", "team create atlas --manager <@UMARIA|maria>")
+    assert status == 200
+    assert reply["response_type"] == "ephemeral" and reply["text"] == WORKING
+    [answer] = slack.fake.dm("UADA")
+    assert "atlas" in answer.all_text()
+    # What a command causes still happens on the slow path: binding syncs the roster.
+    await slack.command("UADA", "team bind atlas <#CTEAM|team-atlas>")
+    assert slack.fake.called("conversations.members")
+    slack.mount.command_budget = 2.0
+    _, listing = await slack.command("UADA", "team list")
+    assert listing["text"].count("atlas") == 1, "the slow command ran once"
+    _, shown = await slack.command("UADA", "team show atlas")
+    assert "Ben" in shown["text"]
+
+
+async def test_slow_command_that_fails_says_so_by_dm(slack: Harness, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    org(slack)
+    slack.mount.command_budget = 0
+
+    def broken(event: object) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(slack.core, "handle", broken)
+    status, _reply = await slack.command("UBEN", "status")
+    assert status == 200
+    [sorry] = slack.fake.dm("UBEN")
+    assert "something went wrong" in sorry.all_text()
+
+
+async def digest_for_maria(slack: Harness, clock, *, answering: int) -> None:  # type: ignore[no-untyped-def]
+    """Six members get the pulse now; ``answering`` reply (one with hostile text); the window closes."""
+    from datetime import timedelta
+
+    org(slack)
+    members = [f"UM{i}" for i in range(6)]
+    for i, user in enumerate(members):
+        slack.fake.add_user(user, name=f"Member{i}", tz="Europe/London")
+    mentions = " ".join(f"<@{u}|m{u}>" for u in members)
+    for line in (
+        "team create atlas --manager <@UMARIA|maria>",
+        f"team add atlas {mentions}",
+        'cadence add pulse --team atlas --audience members --every "weekly mon" --at 09:00 --window 1d',
+        "cadence run pulse",
+    ):
+        status, reply = await slack.command("UADA", line)
+        assert status == 200, reply
+    await slack.pump()
+    for i, user in enumerate(members[:answering]):
+        [nudge] = [p for p in slack.fake.dm(user) if p.thread_ts is None]
+        await slack.dm(user, "4", thread=nudge.ts)
+        await slack.dm(user, HOSTILE if i == 0 else f"Comment number {i}", thread=nudge.ts)
+    clock.advance(timedelta(hours=25))
+    await slack.pump()
+    assert [p for p in slack.fake.dm("UMARIA") if "pulse" in p.all_text()], "the digest went to Maria"
+
+
+async def home_of(slack: Harness, user: str) -> str:
+    assert (
+        await slack.event({"type": "app_home_opened", "user": user, "channel": "D" + user, "tab": "home"})
+        == 200
+    )
+    published = slack.fake.called("views.publish")[-1]
+    assert published.args["user_id"] == user
+    return json.dumps(published.view())
+
+
+async def test_app_home_shows_a_manager_their_latest_digest(slack: Harness, clock) -> None:  # type: ignore[no-untyped-def]
+    await digest_for_maria(slack, clock, answering=5)
+    home = await home_of(slack, "UMARIA")
+    assert "Your latest digests" in home and "pulse" in home
+    assert "5 of 6 people answered" in home
+    assert "Comment number 2" in home
+    for name in ("Member", "UM0", "UM1"):
+        assert name not in home, "aggregates only, no names"
+    for raw in ("<!channel>", "<@U999>", "<http://evil.example|click me>", "<!here>"):
+        assert raw not in home, "people's text cannot ping or link from the Home tab"
+    # Members are not managers: no digests on their Home.
+    assert "Your latest digests" not in await home_of(slack, "UM1")
+
+
+async def test_app_home_digest_below_the_threshold_shows_no_answers(slack: Harness, clock) -> None:  # type: ignore[no-untyped-def]
+    await digest_for_maria(slack, clock, answering=2)
+    home = await home_of(slack, "UMARIA")
+    assert "Your latest digests" in home and "pulse" in home
+    assert "Fewer than 5 people answered" in home
+    assert "Comment number 1" not in home and "ping" not in home
