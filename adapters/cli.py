@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,6 +119,34 @@ def prompts_validate(
     except PromptLibraryError as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"{len(library)} prompts in {len(library.sets())} sets: OK")
+
+
+@teams_app.command("package")
+def teams_package(
+    out: Annotated[Path, typer.Option("--out", help="Zip file or folder to write")] = Path("coachbot-teams.zip"),
+    schema: Annotated[
+        Path | None, typer.Option("--schema", help="A MicrosoftTeams.schema.json to validate the manifest against")
+    ] = None,
+) -> None:
+    """Build the Teams app package (manifest.json and icons, zipped) from MICROSOFT_* settings."""
+    import json
+
+    from adapters.server import load_env
+    from adapters.teams.package import PackageError, build_package, manifest, validate_manifest
+    from adapters.teams.settings import TeamsConfigError, from_env
+
+    try:
+        settings = from_env(load_env())
+        if settings is None:
+            raise _fail("set MICROSOFT_APP_ID (and the other MICROSOFT_* settings) to build the Teams package")
+        if schema is not None:
+            errors = validate_manifest(manifest(settings), json.loads(schema.read_text()))
+            if errors:
+                raise _fail(f"manifest does not match {schema}: {errors[0]}")
+        path = build_package(settings, out)
+    except (TeamsConfigError, PackageError, OSError, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"Wrote {path}" + (f" (valid against {schema})" if schema else ""))
 
 
 @app.command()

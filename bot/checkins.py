@@ -1,4 +1,4 @@
-"""The check-in conversation: nudge, one question at a time, answers, edits, reminders, closing.
+"""The check-in conversation: nudge, one question at a time, answers, edits and button presses.
 
 Everything a check-in says goes through the outbox with a key derived from the
 check-in and the inbound message it answers, so replaying an event or a tick can
@@ -8,8 +8,7 @@ never produce a second copy.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,64 +16,14 @@ from sqlalchemy.orm import Session
 from bot import outbox, people
 from bot.commands import CommandError, NeedsForm, parse
 from bot.context import Context
-from bot.domain import PromptAudience, PromptKind
+from bot.domain import PromptKind
 from bot.messages import Choice, Choices, Para, Part, Quote, Reply
-from bot.prompts import Prompt, PromptLibrary, choose_next
+from bot.prompts import Prompt, PromptLibrary
+from bot.rotation import run_for
 from bot.schedule import add_working_time, end_of_quiet_hours
-from storage.db import Database
-from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, PromptRotation
+from storage.models import Answer, Cadence, CadenceRun, Checkin, Person
 
-DEFAULT_SETS = {"manager": "manager-core", "member": "team-pulse"}
 RATING = re.compile(r"^\s*([1-5])(?:\s*/\s*5)?\b")
-
-
-def prompt_set_for(cadence: Cadence, role: str) -> str:
-    return cadence.prompt_set or DEFAULT_SETS[role]
-
-
-def _choose_prompts(session: Session, library: PromptLibrary, cadence: Cadence, role: str) -> list[str]:
-    """The next questions for this cadence and role, rotating without repeats until the set is used up."""
-    audience = PromptAudience.MANAGER if role == "manager" else PromptAudience.MEMBER
-    candidates = library.set(prompt_set_for(cadence, role)).for_audience(audience)
-    rotation = session.get(PromptRotation, (cadence.id, role))
-    if rotation is None:
-        rotation = PromptRotation(cadence_id=cadence.id, role=role, used=[])
-        session.add(rotation)
-    used = set(rotation.used)
-    chosen = choose_next(candidates, used, cadence.questions)
-    ids = [p.id for p in chosen]
-    fresh = [i for i in ids if i not in used]
-    # When the set wrapped around, the rotation starts over with what was just taken.
-    rotation.used = [*rotation.used, *ids] if len(fresh) == len(ids) else fresh_after_wrap(ids, used)
-    return ids
-
-
-def fresh_after_wrap(ids: list[str], used: set[str]) -> list[str]:
-    """After a wrap, only prompts taken from the new round count as used."""
-    first_repeat = next((n for n, i in enumerate(ids) if i in used), len(ids))
-    return ids[first_repeat:]
-
-
-def run_for(
-    session: Session, library: PromptLibrary, cadence: Cadence, occurrence_date: object, role: str
-) -> CadenceRun:
-    run = session.scalar(
-        select(CadenceRun).where(
-            CadenceRun.cadence_id == cadence.id,
-            CadenceRun.occurrence_date == occurrence_date,
-            CadenceRun.role == role,
-        )
-    )
-    if run is None:
-        run = CadenceRun(
-            cadence_id=cadence.id,
-            occurrence_date=occurrence_date,
-            role=role,
-            prompt_ids=_choose_prompts(session, library, cadence, role),
-        )
-        session.add(run)
-        session.flush()
-    return run
 
 
 def open_checkin(
@@ -84,7 +33,7 @@ def open_checkin(
     cadence: Cadence,
     person: Person,
     role: str,
-    occurrence_date: object,
+    occurrence_date: date,
     now: datetime,
 ) -> Checkin | None:
     """Record a check-in and queue its nudge and first question; None if this occurrence exists."""
@@ -145,7 +94,7 @@ def _nudge(
     parts: list[Part] = [
         Para(
             f"Hi {person.display_name}! Time for *{cadence.name}*: {count} short question"
-            f"{'s' if count != 1 else ''}. Answer each one in this thread."
+            f"{'s' if count != 1 else ''}. Reply to each one as it arrives."
         )
     ]
     if checkin.role == "member":
@@ -404,52 +353,3 @@ def apply_choice(ctx: Context, *, value: str, message_id: str | None) -> list[Re
     return record_answer(
         ctx, checkin, index=index, text=str(choice), message_id=message_id, key=f"choice:{value}"
     )
-
-
-def send_due_reminders(database: Database, *, now: datetime) -> None:
-    with database.session() as session:
-        due = session.scalars(
-            select(Checkin).where(Checkin.state == "open", Checkin.next_reminder_at <= now).limit(1000)
-        ).all()
-        for checkin in due:
-            person = checkin.person
-            cadence = checkin.cadence
-            checkin.reminders_sent += 1
-            policy = people.policy_for(session, person)
-            local_close = checkin.closes_at.astimezone(ZoneInfo(policy.timezone))
-            outbox.enqueue(
-                session,
-                key=f"reminder:{checkin.id}:{checkin.reminders_sent}",
-                person=person,
-                kind="reminder",
-                now=now,
-                not_before=end_of_quiet_hours(now, policy),  # a late tick must not land in quiet hours
-                checkin=checkin,
-                in_thread=True,
-                parts=(
-                    Para(
-                        f"A gentle nudge: your *{cadence.name}* check-in is open until "
-                        f"{local_close:%a %d %b, %H:%M}. Reply in this thread whenever suits you."
-                    ),
-                ),
-            )
-            following = add_working_time(now, timedelta(minutes=cadence.reminder_after_minutes), policy)
-            more = checkin.reminders_sent < cadence.reminder_max and following < checkin.closes_at
-            checkin.next_reminder_at = following if more else None
-
-
-def close_expired(database: Database, library: PromptLibrary, *, now: datetime) -> None:
-    """Close windows that ended; unanswered ones become "missed" quietly, never announced."""
-    from bot import digests
-
-    with database.session() as session:
-        expired = session.scalars(
-            select(Checkin).where(Checkin.state == "open", Checkin.closes_at <= now).limit(5000)
-        ).all()
-        runs = set()
-        for checkin in expired:
-            checkin.state = "missed" if checkin.current_question == 0 else "closed"
-            checkin.next_reminder_at = None
-            runs.add(checkin.run_id)
-        session.flush()
-        digests.send_ready(session, library, now=now)

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import checkins, outbox, people, planner
+from bot import checkins, followups, outbox, people, planner
 from bot.clock import Clock, SystemClock
 from bot.commands import CommandError, parse
 from bot.context import Context
@@ -125,8 +125,8 @@ class Coachbot:
         """Advance the world to ``clock.now()``: nudges, reminders, closings, digests."""
         now = self.clock.now()
         planner.open_due_checkins(self.database, self.library, now=now)
-        checkins.send_due_reminders(self.database, now=now)
-        checkins.close_expired(self.database, self.library, now=now)
+        followups.send_due_reminders(self.database, now=now)
+        followups.close_expired(self.database, self.library, now=now)
 
     def next_wakeup(self) -> datetime | None:
         """When something is next due, so a local clock can jump straight there."""

@@ -12,6 +12,7 @@ from bot.context import Context
 from bot.domain import Audience, PromptAudience
 from bot.handlers.org import find_team
 from bot.messages import Para, Reply
+from bot.prompts import DEFAULT_SETS
 from bot.schedule import local_today
 from storage.models import Cadence, ScheduleSlot
 
@@ -51,7 +52,7 @@ def add(ctx: Context, cmd: A.CadenceAdd) -> list[Reply]:
         return _say(f"There is no team called *{cmd.team}*. Create it first with `team create`.")
     questions = cmd.questions or DEFAULT_QUESTIONS
     for role in _roles(cmd.audience):
-        set_name = cmd.prompts or checkins.DEFAULT_SETS[role]
+        set_name = cmd.prompts or DEFAULT_SETS[PromptAudience(role)]
         if not ctx.library.has_set(set_name):
             names = ", ".join(s.name for s in ctx.library.sets())
             return _say(f"There is no prompt set called *{set_name}*. Available: {names}.")

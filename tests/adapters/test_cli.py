@@ -83,3 +83,29 @@ def test_serve_without_any_platform_says_what_to_set(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN" in result.stderr and "MICROSOFT_APP_ID" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+TEAMS_SCHEMA = ROOT.parent / "shared" / "corpus" / "teams" / "app-manifest-schema" / "v1.17" / "MicrosoftTeams.schema.json"
+
+
+def test_teams_package_needs_an_app_id(tmp_path: Path) -> None:
+    result = coachbot("teams", "package", "--out", str(tmp_path / "p.zip"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "MICROSOFT_APP_ID" in result.stderr
+    assert not (tmp_path / "p.zip").exists()
+
+
+def test_teams_package_builds_a_zip(tmp_path: Path) -> None:
+    import json
+    import zipfile
+
+    env = {"MICROSOFT_APP_ID": "11111111-2222-3333-4444-555555555555", "MICROSOFT_APP_PASSWORD": "secret"}
+    args = ["teams", "package", "--out", str(tmp_path)]
+    if TEAMS_SCHEMA.exists():
+        args += ["--schema", str(TEAMS_SCHEMA)]
+    result = coachbot(*args, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    archive = zipfile.ZipFile(tmp_path / "coachbot-teams.zip")
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["bots"][0]["botId"] == env["MICROSOFT_APP_ID"]
+    assert {manifest["icons"]["color"], manifest["icons"]["outline"]} <= set(archive.namelist())

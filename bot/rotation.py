@@ -1,0 +1,65 @@
+"""Which questions a cadence run asks: rotating through a prompt set without repeats.
+
+Every recipient of one run (cadence × local date × role) gets the same questions,
+so that their answers can be aggregated; the rotation is kept per cadence and role.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.domain import PromptAudience
+from bot.prompts import DEFAULT_SETS, PromptLibrary, choose_next
+from storage.models import Cadence, CadenceRun, PromptRotation
+
+
+def prompt_set_for(cadence: Cadence, role: str) -> str:
+    return cadence.prompt_set or DEFAULT_SETS[PromptAudience(role)]
+
+
+def _choose_prompts(session: Session, library: PromptLibrary, cadence: Cadence, role: str) -> list[str]:
+    """The next questions for this cadence and role, rotating without repeats until the set is used up."""
+    audience = PromptAudience.MANAGER if role == "manager" else PromptAudience.MEMBER
+    candidates = library.set(prompt_set_for(cadence, role)).for_audience(audience)
+    rotation = session.get(PromptRotation, (cadence.id, role))
+    if rotation is None:
+        rotation = PromptRotation(cadence_id=cadence.id, role=role, used=[])
+        session.add(rotation)
+    used = set(rotation.used)
+    chosen = choose_next(candidates, used, cadence.questions)
+    ids = [p.id for p in chosen]
+    fresh = [i for i in ids if i not in used]
+    # When the set wrapped around, the rotation starts over with what was just taken.
+    rotation.used = [*rotation.used, *ids] if len(fresh) == len(ids) else fresh_after_wrap(ids, used)
+    return ids
+
+
+def fresh_after_wrap(ids: list[str], used: set[str]) -> list[str]:
+    """After a wrap, only prompts taken from the new round count as used."""
+    first_repeat = next((n for n, i in enumerate(ids) if i in used), len(ids))
+    return ids[first_repeat:]
+
+
+def run_for(
+    session: Session, library: PromptLibrary, cadence: Cadence, occurrence_date: date, role: str
+) -> CadenceRun:
+    run = session.scalar(
+        select(CadenceRun).where(
+            CadenceRun.cadence_id == cadence.id,
+            CadenceRun.occurrence_date == occurrence_date,
+            CadenceRun.role == role,
+        )
+    )
+    if run is None:
+        run = CadenceRun(
+            cadence_id=cadence.id,
+            occurrence_date=occurrence_date,
+            role=role,
+            prompt_ids=_choose_prompts(session, library, cadence, role),
+        )
+        session.add(run)
+        session.flush()
+    return run
