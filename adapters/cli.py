@@ -121,12 +121,14 @@ def prompts_validate(
     typer.echo(f"{len(library)} prompts in {len(library.sets())} sets: OK")
 
 
+DEFAULT_PACKAGE = Path("coachbot-teams.zip")
+SchemaOption = Annotated[Path | None, typer.Option("--schema", help="Teams manifest schema to check")]
+
+
 @teams_app.command("package")
 def teams_package(
-    out: Annotated[Path, typer.Option("--out", help="Zip file or folder to write")] = Path("coachbot-teams.zip"),
-    schema: Annotated[
-        Path | None, typer.Option("--schema", help="A MicrosoftTeams.schema.json to validate the manifest against")
-    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Zip file or folder to write")] = DEFAULT_PACKAGE,
+    schema: SchemaOption = None,
 ) -> None:
     """Build the Teams app package (manifest.json and icons, zipped) from MICROSOFT_* settings."""
     import json
@@ -138,7 +140,7 @@ def teams_package(
     try:
         settings = from_env(load_env())
         if settings is None:
-            raise _fail("set MICROSOFT_APP_ID (and the other MICROSOFT_* settings) to build the Teams package")
+            raise _fail("set MICROSOFT_APP_ID (and the other MICROSOFT_* settings) to build the package")
         if schema is not None:
             errors = validate_manifest(manifest(settings), json.loads(schema.read_text()))
             if errors:

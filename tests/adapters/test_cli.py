@@ -85,7 +85,8 @@ def test_serve_without_any_platform_says_what_to_set(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-TEAMS_SCHEMA = ROOT.parent / "shared" / "corpus" / "teams" / "app-manifest-schema" / "v1.17" / "MicrosoftTeams.schema.json"
+CORPUS = ROOT.parent / "shared" / "corpus"
+TEAMS_SCHEMA = CORPUS / "teams" / "app-manifest-schema" / "v1.17" / "MicrosoftTeams.schema.json"
 
 
 def test_teams_package_needs_an_app_id(tmp_path: Path) -> None:
