@@ -167,16 +167,26 @@ def mark_unreachable(session: Session, *, outbox_id: int, error: str) -> None:
     )
 
 
+STALE_WHEN_CLOSED = frozenset({"nudge", "question", "reminder"})
+
+
 def release_held(session: Session, *, person: Person, now: datetime) -> int:
     """The person can be reached again (e.g. installed the app): send what waited.
 
     Nothing leaves before ``now`` (the caller passes the end of the person's quiet hours)
-    nor before the time it was already due to leave.
+    nor before the time it was already due to leave. Prompts for a check-in whose window
+    has closed meanwhile are dropped: a stale nudge asks for an answer nobody can give.
     """
     person.reachable = True
     held = session.scalars(
         select(OutboxMessage).where(OutboxMessage.person_id == person.id, OutboxMessage.status == "held")
     ).all()
+    released = 0
     for row in held:
+        checkin = session.get(Checkin, row.checkin_id) if row.checkin_id else None
+        if checkin is not None and checkin.state != "open" and row.kind in STALE_WHEN_CLOSED:
+            row.status, row.error = "expired", "check-in closed while the person could not be reached"
+            continue
         row.status, row.claimed_until, row.not_before = "pending", None, max(row.not_before, now)
-    return len(held)
+        released += 1
+    return released

@@ -174,3 +174,14 @@ def test_released_messages_still_respect_quiet_hours(chat: LocalChat, core: Coac
         ("nudge", "2026-11-24 07:00"),
         ("question", "2026-11-24 07:00"),
     ]
+
+
+def test_release_after_the_window_closed_drops_the_stale_prompts(chat: LocalChat, core: Coachbot) -> None:
+    setup(chat, members="bo")
+    chat.transport.unreachable.add("bo")
+    run(chat, ":advance to 2026-11-26 12:00 America/New_York")  # bo's two-day window has closed
+    chat.transport.unreachable.discard("bo")
+    core.handle(ProfileSeen(Actor("local", "acme", "bo"), reachable=True))
+    run(chat, ":advance 1h")
+    assert received(chat, "bo") == []  # no nudge for a check-in that can no longer be answered
+    assert {r.status for r in outbox_rows(core) if r.kind in ("nudge", "question")} >= {"expired"}
