@@ -132,20 +132,24 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         if not spoken.text:
             return  # card data that isn't ours, files, stickers
         channel = activity.conversation.id if activity.conversation else ""
+
+        def message(*, thread: str | None, direct: bool) -> MessagePosted:
+            return MessagePosted(
+                event_id=self._event_id(activity),
+                actor=actor,
+                text=spoken.text,
+                channel=channel,
+                message_id=activity.id or "",
+                thread=thread,
+                direct=direct,
+            )
+
         event: Event
         if A.is_personal(activity):
             if A.is_command(spoken.text):
                 event = CommandIssued(event_id=self._event_id(activity), actor=actor, text=spoken.text)
             else:
-                event = MessagePosted(
-                    event_id=self._event_id(activity),
-                    actor=actor,
-                    text=spoken.text,
-                    channel=channel,
-                    message_id=activity.id or "",
-                    thread=None,
-                    direct=True,
-                )
+                event = message(thread=None, direct=True)
         elif spoken.addressed or A.is_command(spoken.text):
             for profile in A.mentioned_people(activity):
                 if self._seen.profile_changed(profile):
@@ -153,15 +157,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             text = self._bind_here(spoken.text, A.team_id_of(activity))
             event = CommandIssued(event_id=self._event_id(activity), actor=actor, text=text)
         else:
-            event = MessagePosted(
-                event_id=self._event_id(activity),
-                actor=actor,
-                text=spoken.text,
-                channel=channel,
-                message_id=activity.id or "",
-                thread=A.thread_of(activity),
-                direct=False,
-            )
+            event = message(thread=A.thread_of(activity), direct=False)
         replies = await self._handle(event)
         if isinstance(event, CommandIssued) and _is_bind(event.text):
             self._on_roster(None)

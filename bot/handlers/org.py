@@ -55,13 +55,24 @@ def team_create(ctx: Context, cmd: A.TeamCreate) -> list[Reply]:
     )
 
 
-def team_add(ctx: Context, cmd: A.TeamAdd) -> list[Reply]:
-    team = find_team(ctx, cmd.team)
+def _team_and_people(
+    ctx: Context, name: str, mentions: tuple[A.Mention, ...]
+) -> tuple[Team, list[Person]] | list[Reply]:
+    """The named team and the mentioned people, or the reply explaining which one is missing."""
+    team = find_team(ctx, name)
     if team is None:
-        return _say(f"There is no team called *{cmd.team}*. See `team list`.")
-    members, missing = _resolve_all(ctx, cmd.members)
+        return _say(f"There is no team called *{name}*. See `team list`.")
+    members, missing = _resolve_all(ctx, mentions)
     if missing:
         return _unknown_people(missing)
+    return team, members
+
+
+def team_add(ctx: Context, cmd: A.TeamAdd) -> list[Reply]:
+    found = _team_and_people(ctx, cmd.team, cmd.members)
+    if isinstance(found, list):
+        return found
+    team, members = found
     current = set(ctx.session.scalars(select(TeamMember.person_id).where(TeamMember.team_id == team.id)))
     added = [m for m in members if m.id not in current and m.id != team.manager_id]
     for member in added:
@@ -78,12 +89,10 @@ def team_add(ctx: Context, cmd: A.TeamAdd) -> list[Reply]:
 
 
 def team_remove(ctx: Context, cmd: A.TeamRemove) -> list[Reply]:
-    team = find_team(ctx, cmd.team)
-    if team is None:
-        return _say(f"There is no team called *{cmd.team}*. See `team list`.")
-    members, missing = _resolve_all(ctx, cmd.members)
-    if missing:
-        return _unknown_people(missing)
+    found = _team_and_people(ctx, cmd.team, cmd.members)
+    if isinstance(found, list):
+        return found
+    team, members = found
     ids = [m.id for m in members]
     ctx.session.execute(
         delete(TeamMember).where(TeamMember.team_id == team.id, TeamMember.person_id.in_(ids))
