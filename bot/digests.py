@@ -67,7 +67,7 @@ def build(
     ids = [c.id for c in checkins]
     answers = session.scalars(select(Answer).where(Answer.checkin_id.in_(ids), Answer.late.is_(False))).all()
     answered = len({a.checkin_id for a in answers})
-    parts: list[Part] = [Para(f"*{cadence.name}* — team results for {run.occurrence_date:%a %d %b %Y}")]
+    parts: list[Part] = [Para(f"*{cadence.label}* — team results for {run.occurrence_date:%a %d %b %Y}")]
     counts = privacy.participation(answered, len(checkins), k=k)
     if counts is None or answered < k:
         parts.append(

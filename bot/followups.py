@@ -41,7 +41,7 @@ def send_due_reminders(database: Database, *, now: datetime) -> None:
                 in_thread=True,
                 parts=(
                     Para(
-                        f"A gentle nudge: your *{cadence.name}* check-in is open until "
+                        f"A gentle nudge: your *{cadence.label}* check-in is open until "
                         f"{local_close:%a %d %b, %H:%M}. Reply to the open question whenever it suits you."
                     ),
                 ),

@@ -81,7 +81,7 @@ def refresh_slots(
     team: Team | None = None,
 ) -> None:
     """Create, recompute or drop the slots touched by a change to a cadence, a person or a team."""
-    query = select(Cadence)
+    query = select(Cadence).where(Cadence.removed_at.is_(None))
     if cadence is not None:
         query = query.where(Cadence.id == cadence.id)
     elif team is not None:

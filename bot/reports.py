@@ -33,7 +33,7 @@ from storage.models import (
 
 def home(session: Session, person: Person, *, now: datetime, library: PromptLibrary) -> HomeView:
     open_rows = session.execute(
-        select(Checkin, Cadence.name)
+        select(Checkin, Cadence)
         .join(Cadence, Cadence.id == Checkin.cadence_id)
         .where(Checkin.person_id == person.id, Checkin.state == "open")
         .order_by(Checkin.opened_at)
@@ -46,7 +46,7 @@ def home(session: Session, person: Person, *, now: datetime, library: PromptLibr
     ).all()
     is_manager = session.scalar(select(func.count()).where(Team.manager_id == person.id)) or 0
     digests = session.execute(
-        select(Digest, CadenceRun, Cadence.name)
+        select(Digest, CadenceRun, Cadence)
         .join(CadenceRun, CadenceRun.id == Digest.run_id)
         .join(Cadence, Cadence.id == CadenceRun.cadence_id)
         .where(Digest.manager_id == person.id)
@@ -59,8 +59,8 @@ def home(session: Session, person: Person, *, now: datetime, library: PromptLibr
         is_admin=person.is_admin,
         is_manager=bool(is_manager),
         open_checkins=tuple(
-            OpenCheckin(c.id, name, c.current_question, len(c.run.prompt_ids), c.closes_at)
-            for c, name in open_rows
+            OpenCheckin(c.id, cadence.label, c.current_question, len(c.run.prompt_ids), c.closes_at)
+            for c, cadence in open_rows
         ),
         next_nudges=tuple(
             NextNudge(c.name, s.next_local_date, s.next_due_at, "paused" if c.paused else None)
@@ -68,7 +68,8 @@ def home(session: Session, person: Person, *, now: datetime, library: PromptLibr
             if s.next_local_date is not None and s.next_due_at is not None
         ),
         digests=tuple(
-            DigestSummary(name, run.occurrence_date, outbox.decode_parts(d.parts)) for d, run, name in digests
+            DigestSummary(cadence.label, run.occurrence_date, outbox.decode_parts(d.parts))
+            for d, run, cadence in digests
         ),
         cadences=glance(session, person) if person.is_admin else (),
         needs_app=needs_app(session, person) if person.is_admin else (),
@@ -80,7 +81,9 @@ def glance(session: Session, admin: Person) -> tuple[CadenceGlance, ...]:
     k = admin.workspace.threshold
     rows: list[CadenceGlance] = []
     for cadence in session.scalars(
-        select(Cadence).where(Cadence.workspace_id == admin.workspace_id).order_by(Cadence.name)
+        select(Cadence)
+        .where(Cadence.workspace_id == admin.workspace_id, Cadence.removed_at.is_(None))
+        .order_by(Cadence.name)
     ):
         last = session.scalar(
             select(func.max(Checkin.occurrence_date)).where(Checkin.cadence_id == cadence.id)
@@ -204,7 +207,7 @@ def export(session: Session, person: Person, *, library: PromptLibrary) -> dict[
         answers = session.scalars(select(Answer).where(Answer.checkin_id == c.id).order_by(Answer.question))
         out.append(
             {
-                "cadence": c.cadence.name,
+                "cadence": c.cadence.label,
                 "date": c.occurrence_date.isoformat(),
                 "state": c.state,
                 "anonymous": c.anonymous,

@@ -55,6 +55,9 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012
 
 
+REMOVED_MARK = "~"  # never valid in a command-language name, so a retired name cannot be addressed
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -149,8 +152,15 @@ class Cadence(Base):
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     anchor: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(default=_now)
+    # Removing a cadence retires it instead of deleting it, so people keep the answers they gave.
+    removed_at: Mapped[datetime | None] = mapped_column(default=None)
 
     team: Mapped[Team] = relationship()
+
+    @property
+    def label(self) -> str:
+        """The name people gave it (a removed cadence's stored name carries a suffix to free the name)."""
+        return self.name.split(REMOVED_MARK, 1)[0]
 
 
 class ScheduleSlot(Base):

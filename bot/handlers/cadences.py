@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot import checkins, people, planner
 from bot.commands import ast as A
@@ -14,7 +14,7 @@ from bot.handlers.org import find_team
 from bot.messages import Para, Reply
 from bot.prompts import DEFAULT_SETS
 from bot.schedule import local_today
-from storage.models import Cadence, ScheduleSlot
+from storage.models import REMOVED_MARK, Cadence, ScheduleSlot
 
 DEFAULT_QUESTIONS = 3
 DEFAULT_WINDOW = timedelta(days=2)
@@ -110,7 +110,9 @@ def describe(ctx: Context, cadence: Cadence) -> tuple[Para, ...]:
 
 def list_all(ctx: Context, _cmd: A.CadenceList) -> list[Reply]:
     rows = ctx.session.scalars(
-        select(Cadence).where(Cadence.workspace_id == ctx.workspace.id).order_by(Cadence.name)
+        select(Cadence)
+        .where(Cadence.workspace_id == ctx.workspace.id, Cadence.removed_at.is_(None))
+        .order_by(Cadence.name)
     ).all()
     if not rows:
         return _say("No cadences yet. An admin can add one with `cadence add` (see `help cadence add`).")
@@ -150,11 +152,12 @@ def remove(ctx: Context, cmd: A.CadenceRemove) -> list[Reply]:
     cadence = find(ctx, cmd.name)
     if cadence is None:
         return _missing(cmd.name)
-    ctx.session.delete(cadence)
-    # Check-ins (and their answers) belong to the cadence in the schema and go with it.
+    cadence.removed_at = ctx.now
+    cadence.name = f"{cadence.name}{REMOVED_MARK}{cadence.id}"
+    ctx.session.execute(delete(ScheduleSlot).where(ScheduleSlot.cadence_id == cadence.id))
     return _say(
-        f"Removed *{cmd.name}*: its schedule, its check-ins and their answers, and its digests. "
-        "Messages already sent stay in people's chats."
+        f"Removed *{cmd.name}*: nobody will be nudged for it again. Check-ins already open can still be "
+        "finished, and everyone keeps the answers they gave (see `privacy export`)."
     )
 
 

@@ -128,7 +128,7 @@ def team_show(ctx: Context, cmd: A.TeamShow) -> list[Reply]:
         .order_by(Person.display_name)
     ).all()
     cadences = ctx.session.scalars(
-        select(Cadence.name).where(Cadence.team_id == team.id).order_by(Cadence.name)
+        select(Cadence.name).where(Cadence.team_id == team.id, Cadence.removed_at.is_(None)).order_by(Cadence.name)
     ).all()
     lines = [
         f"*{team.name}*",
@@ -218,5 +218,6 @@ def workdays(ctx: Context, cmd: A.Workdays) -> list[Reply]:
 
 def _refresh_workspace(ctx: Context) -> None:
     ctx.session.flush()
-    for cadence in ctx.session.scalars(select(Cadence).where(Cadence.workspace_id == ctx.workspace.id)).all():
+    live = select(Cadence).where(Cadence.workspace_id == ctx.workspace.id, Cadence.removed_at.is_(None))
+    for cadence in ctx.session.scalars(live).all():
         planner.refresh_slots(ctx.session, cadence=cadence, now=ctx.now)

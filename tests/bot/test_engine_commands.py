@@ -247,12 +247,25 @@ def test_privacy_delete_erases_mine_and_leaves_others(chat: LocalChat, core: Coa
     assert len(checkins(core, "bo")) == 1
 
 
-def test_cadence_remove_says_truthfully_what_happens_to_answers(chat: LocalChat, core: Coachbot) -> None:
-    answered(chat)
-    run(chat, ":as ada", "cadence remove p")
-    reply = last_reply(chat)
-    assert "Removed *p*: its schedule, its check-ins and their answers, and its digests." in reply
-    assert "kept" not in reply
-    assert answers(core) == [] and checkins(core) == []
-    run(chat, ":advance to 2026-11-30 12:00 America/New_York")
-    assert checkins(core) == []  # nobody is asked again
+def test_removing_a_cadence_keeps_the_answers_people_gave(chat: LocalChat, core: Coachbot) -> None:
+    org(chat, {"mo": NY, "bo": NY})
+    run(
+        chat,
+        "team create t --manager @mo",
+        "team add t @bo",
+        'cadence add p --team t --audience members --every "weekly mon" --at 09:00',
+        ":advance to 2026-11-23 09:00 America/New_York",
+        ":as bo",
+        "> 4",
+        ":as ada",
+        "cadence remove p",
+    )
+    assert "keeps the answers" in last_reply(chat)
+    run(chat, "cadence list")
+    assert "*p*" not in last_reply(chat)
+    run(chat, ":advance to 2026-12-01 12:00 America/New_York")
+    assert len([m for m in chat.transport.inbox("bo") if m.kind == "nudge"]) == 1  # no further nudges
+    run(chat, ":as bo", "privacy export")
+    assert '"cadence": "p"' in last_reply(chat) and '"answer": "4"' in last_reply(chat)
+    run(chat, ":as ada", 'cadence add p --team t --audience members --every "weekly mon" --at 09:00')
+    assert "Added cadence *p*" in last_reply(chat)
