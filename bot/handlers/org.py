@@ -128,7 +128,9 @@ def team_show(ctx: Context, cmd: A.TeamShow) -> list[Reply]:
         .order_by(Person.display_name)
     ).all()
     cadences = ctx.session.scalars(
-        select(Cadence.name).where(Cadence.team_id == team.id, Cadence.removed_at.is_(None)).order_by(Cadence.name)
+        select(Cadence.name)
+        .where(Cadence.team_id == team.id, Cadence.removed_at.is_(None))
+        .order_by(Cadence.name)
     ).all()
     lines = [
         f"*{team.name}*",
