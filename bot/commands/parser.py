@@ -19,14 +19,16 @@ from typing import Literal, NoReturn, TypeVar
 from bot.commands import ast as A
 from bot.commands.usage import (
     COMMAND_ALIASES,
-    OPTION_ALIASES,
-    OPTION_NEEDS,
     SUBCOMMAND_ALIASES,
     SUBCOMMANDS,
     USAGE,
     CommandError,
     NeedsForm,
     canonical_topic,
+)
+from bot.commands.values import (
+    OPTION_ALIASES,
+    OPTION_NEEDS,
     clip,
     int_between,
     parse_recurrence,

@@ -1,0 +1,192 @@
+"""How values are written in the command language: names, mentions, times, dates, durations, schedules.
+
+Each ``read_*`` helper turns one written value into a Python value, or None if it
+isn't one; the parser decides what to say about it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, time, timedelta
+from typing import NoReturn
+
+from bot.commands.ast import Mention
+from bot.commands.usage import USAGE, CommandError
+from bot.domain import Audience, Recurrence
+
+# --- how values are written ---------------------------------------------------------------------
+
+_NAME = re.compile(r"[\w.][\w.-]{0,63}")
+_SLACK_MENTION = re.compile(r"<@([^|<>\s]{1,200})(?:\|([^<>]{0,200}))?>")
+_HANDLE = re.compile(r"@([\w.-]{1,80})")
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_UNIT = r"(m(?:in(?:ute)?s?)?|h(?:(?:ou)?rs?)?|d(?:ays?)?|w(?:(?:ee)?ks?)?)"
+_DURATION = re.compile(rf"(?:[0-9]{{1,5}}{_UNIT})+")
+_DURATION_PART = re.compile(rf"([0-9]{{1,5}}){_UNIT}")
+_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+OPTION_ALIASES = {
+    "time": "at",
+    "recurrence": "every",
+    "repeat": "every",
+    "set": "prompts",
+    "anon": "anonymous",
+    "mgr": "manager",
+    "for": "audience",
+}
+"""Other spellings of ``--options``."""
+
+OPTION_NEEDS = {
+    "manager": "a person, like @alice",
+    "team": "a team name",
+    "audience": "manager, members or both",
+    "every": 'a schedule like "weekly mon"',
+    "at": "a time like 09:30",
+    "prompts": "a prompt set name",
+    "questions": "a number from 1 to 10",
+    "window": "a duration from 1h to 4w, like 2d",
+    "anonymous": "yes or no",
+}
+"""What each option's value should look like, for error messages."""
+_SCHEDULES = (
+    "daily, weekdays, weekly mon, every 2 weeks tue, monthly 15, monthly first mon or monthly last fri"
+)
+
+
+def clip(text: str, limit: int = 40) -> str:
+    """Echo user text back safely: short, and without backticks that would break formatting."""
+    text = text.replace("`", "'")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def read_name(text: str) -> str | None:
+    """A team, cadence or prompt-set name: plain enough to show anywhere and never mistaken for an option."""
+    return text if _NAME.fullmatch(text) else None
+
+
+def read_mention(token: str) -> Mention | None:
+    """A Slack ``<@U1>`` / ``<@U1|label>`` entity (Teams is rewritten to it) or a local ``@handle``."""
+    if m := _SLACK_MENTION.fullmatch(token):
+        return Mention(m.group(1), (m.group(2) or "").strip() or None)
+    if m := _HANDLE.fullmatch(token):
+        return Mention(m.group(1))
+    return None
+
+
+def read_time(text: str) -> time | None:
+    m = _TIME.fullmatch(text.strip())
+    if m and int(m.group(1)) < 24 and int(m.group(2)) < 60:
+        return time(int(m.group(1)), int(m.group(2)))
+    return None
+
+
+def read_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if _DATE.fullmatch(text) else None
+    except ValueError:
+        return None
+
+
+def int_between(lo: int, hi: int) -> Callable[[str], int | None]:
+    def convert(text: str) -> int | None:
+        return int(text) if re.fullmatch(r"[0-9]{1,6}", text) and lo <= int(text) <= hi else None
+
+    return convert
+
+
+def read_duration(text: str) -> timedelta | None:
+    """An answer window like ``12h`` or ``1d12h``, between one hour and four weeks."""
+    text = text.lower().replace(" ", "")
+    if len(text) > 40 or not _DURATION.fullmatch(text):
+        return None
+    seconds = sum(int(n) * _SECONDS[unit[0]] for n, unit in _DURATION_PART.findall(text))
+    return timedelta(seconds=seconds) if 3600 <= seconds <= 4 * _SECONDS["w"] else None
+
+
+def read_bool(text: str) -> bool | None:
+    return {
+        "yes": True,
+        "y": True,
+        "true": True,
+        "on": True,
+        "no": False,
+        "n": False,
+        "false": False,
+        "off": False,
+    }.get(text.lower())
+
+
+def read_audience(text: str) -> Audience | None:
+    table = {
+        "manager": Audience.MANAGER,
+        "managers": Audience.MANAGER,
+        "members": Audience.MEMBERS,
+        "member": Audience.MEMBERS,
+        "team": Audience.MEMBERS,
+        "both": Audience.BOTH,
+        "all": Audience.BOTH,
+        "everyone": Audience.BOTH,
+    }
+    return table.get(text.lower())
+
+
+def read_weekday(word: str) -> int | None:
+    """Day index (0 = Monday) from mon / tues / thursday / fridays …"""
+    word = word.lower().rstrip(".")
+    for index, full in enumerate(_DAYS):
+        if len(word) >= 3 and (full.startswith(word) or word == full + "s"):
+            return index
+    return None
+
+
+def _weekly(day: str, interval: int) -> Recurrence:
+    weekday = read_weekday(day)
+    if weekday is None:
+        raise CommandError(
+            f"`{clip(day)}` isn't a day of the week; use mon, tue, wed, thu, fri, sat or sun.",
+            USAGE["cadence add"],
+        )
+    return Recurrence("weekly", weekday=weekday, interval_weeks=interval)
+
+
+def parse_recurrence(text: str) -> Recurrence:
+    """Read a schedule such as ``weekly mon`` or ``monthly last fri``; inverse of ``Recurrence.to_text``."""
+    words = [w for w in text.lower().replace(",", " ").split() if w not in ("on", "the", "of", "each")]
+
+    def fail(message: str) -> NoReturn:
+        raise CommandError(message, USAGE["cadence add"])
+
+    match words:
+        case ["daily"] | ["everyday"] | ["every", "day"]:
+            return Recurrence("daily")
+        case ["weekdays"] | ["every", "weekday" | "weekdays"]:
+            return Recurrence("weekdays")
+        case ["weekly", day] | ["every", day] | ["every", "week", day]:
+            return _weekly(day, 1)
+        case ["biweekly" | "fortnightly", day] | ["every", "other", "week", day]:
+            return _weekly(day, 2)
+        case ["every", count, "week" | "weeks", day]:
+            if not re.fullmatch(r"[0-9]{1,3}", count) or not 1 <= int(count) <= 12:
+                fail("I can repeat every 1 to 12 weeks, like `every 2 weeks tue`.")
+            return _weekly(day, int(count))
+        case ["monthly", "last"]:
+            return Recurrence("monthly_day", day=-1)
+        case ["monthly", "first" | "last" as nth, day]:
+            weekday = _weekly(day, 1).weekday
+            return Recurrence("monthly_nth", weekday=weekday, nth="first" if nth == "first" else "last")
+        case ["monthly", "second" | "third" | "fourth" | "2nd" | "3rd" | "4th", _]:
+            fail("I can do the first or the last weekday of a month, like `monthly first mon`.")
+        case ["monthly", number] if m := re.fullmatch(r"([0-9]{1,4})(?:st|nd|rd|th)?", number):
+            if not 1 <= int(m.group(1)) <= 28:
+                fail(
+                    f"Not every month has a day {int(m.group(1))}, so I stick to days 1 to 28. "
+                    "For the end of the month, use `monthly last`."
+                )
+            return Recurrence("monthly_day", day=int(m.group(1)))
+        case ["weekly" | "monthly" | "week" | "month" as kind] | ["every", "week" | "month" as kind]:
+            fail(f"Which day? For example `{'weekly mon' if kind.startswith('week') else 'monthly 15'}`.")
+        case []:
+            fail(f"Tell me how often: {_SCHEDULES}.")
+    fail(f"I can't read `{clip(text.strip())}` as a schedule. Try {_SCHEDULES}.")
