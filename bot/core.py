@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -78,8 +79,6 @@ class Coachbot:
             raise
 
     def _seen(self, event: MessagePosted | MessageEdited | ChoiceMade | CommandIssued) -> bool:
-        from sqlalchemy import select
-
         with self.database.session() as session:
             return (
                 session.scalar(

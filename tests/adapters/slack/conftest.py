@@ -7,6 +7,7 @@ sleep that only records how long it was asked to wait.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -26,6 +27,7 @@ from adapters.slack.settings import load_settings
 from bot.core import Coachbot
 from tests.adapters.slack.corpus import OPENAPI, spec_problems
 from tests.adapters.slack.fake_slack import FakeSlack, Posted
+from tests.adapters.slack.fake_socket import FakeSocketSlack
 
 SECRET = "test-signing-secret"
 TEAM = "T1"
@@ -215,6 +217,26 @@ async def run_bot(core: Coachbot, mount: SlackMount) -> tuple[web.AppRunner, str
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     return runner, f"http://127.0.0.1:{port}"
+
+
+@contextlib.asynccontextmanager
+async def socket_mode_bot(
+    core: Coachbot, fake_slack: FakeSlack, sleeps: Sleeps, *, hello: dict[str, Any] | None = None
+) -> AsyncIterator[tuple[FakeSocketSlack, SlackMount]]:
+    """The bot in Socket Mode, connected to a fake Socket Mode endpoint; yields once it is connected."""
+    socket = FakeSocketSlack(fake_slack, hello=hello)
+    await socket.start()
+    env = {"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_APP_TOKEN": "xapp-1-test"}
+    settings = load_settings({**env, "SLACK_API_URL": fake_slack.url}, env_file=None)
+    assert settings is not None
+    mount = SlackMount(core=core, settings=settings, sleep=sleeps)
+    runner, _url = await run_bot(core, mount)
+    try:
+        await socket.next_connection()
+        yield socket, mount
+    finally:
+        await runner.cleanup()
+        await socket.stop()
 
 
 @pytest.fixture

@@ -15,12 +15,9 @@ from typing import Any
 
 import pytest
 
-from adapters.slack.mount import SlackMount
-from adapters.slack.settings import load_settings
-from tests.adapters.slack.conftest import Sleeps, run_bot
+from tests.adapters.slack.conftest import Sleeps, socket_mode_bot
 from tests.adapters.slack.corpus import ABSENT, CORPUS
 from tests.adapters.slack.fake_slack import FakeSlack
-from tests.adapters.slack.fake_socket import FakeSocketSlack
 
 SOURCES = (
     CORPUS / "bolt-python-extracted" / "socket_mode",
@@ -62,23 +59,8 @@ def test_the_corpus_has_every_kind_of_frame() -> None:
 
 @pytest.fixture
 async def socket_bot(core, fake_slack: FakeSlack, sleeps: Sleeps):  # type: ignore[no-untyped-def]
-    socket = FakeSocketSlack(fake_slack, hello=HELLOS[0])
-    await socket.start()
-    env = {
-        "SLACK_BOT_TOKEN": "xoxb-test-token",
-        "SLACK_APP_TOKEN": "xapp-1-test",
-        "SLACK_API_URL": fake_slack.url,
-    }
-    settings = load_settings(env, env_file=None)
-    assert settings is not None
-    mount = SlackMount(core=core, settings=settings, sleep=sleeps)
-    runner, _url = await run_bot(core, mount)
-    try:
-        await socket.next_connection()
-        yield socket, mount
-    finally:
-        await runner.cleanup()
-        await socket.stop()
+    async with socket_mode_bot(core, fake_slack, sleeps, hello=HELLOS[0]) as connected:
+        yield connected
 
 
 def _failures(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -14,9 +14,8 @@ from aiohttp import web
 from adapters.slack.mount import SlackMount
 from adapters.slack.settings import load_settings
 from bot.messages import OutboundMessage, Para, Unreachable
-from tests.adapters.slack.conftest import SECRET, Harness, Sleeps, run_bot, sign
+from tests.adapters.slack.conftest import SECRET, Harness, Sleeps, run_bot, sign, socket_mode_bot
 from tests.adapters.slack.fake_slack import FakeSlack
-from tests.adapters.slack.fake_socket import FakeSocketSlack
 
 OAUTH_ENV = {
     "SLACK_SIGNING_SECRET": SECRET,
@@ -163,19 +162,7 @@ async def test_uninstall_with_a_fixed_token_forgets_the_workspaces_dm_channels(s
 async def test_socket_mode_receives_envelopes_and_acks_them(
     core, fake_slack: FakeSlack, sleeps: Sleeps
 ) -> None:  # type: ignore[no-untyped-def]
-    socket = FakeSocketSlack(fake_slack)
-    await socket.start()
-    env = {
-        "SLACK_BOT_TOKEN": "xoxb-test-token",
-        "SLACK_APP_TOKEN": "xapp-1-test",
-        "SLACK_API_URL": fake_slack.url,
-    }
-    settings = load_settings(env, env_file=None)
-    assert settings is not None
-    mount = SlackMount(core=core, settings=settings, sleep=sleeps)
-    bot_runner, _url = await run_bot(core, mount)
-    try:
-        await socket.next_connection()
+    async with socket_mode_bot(core, fake_slack, sleeps) as (socket, mount):
         fake_slack.add_user("UADA", name="Ada", tz="Europe/London", admin=True)
         ack = await socket.exchange(
             {
@@ -218,9 +205,6 @@ async def test_socket_mode_receives_envelopes_and_acks_them(
         await mount.idle()
         assert fake_slack.dm("UADA"), "the DM 'help' was answered"
         assert fake_slack.called("apps.connections.open")[0].token == "xapp-1-test"
-    finally:
-        await bot_runner.cleanup()
-        await socket.stop()
 
 
 def test_oauth_without_its_database_driver_is_a_config_error(core, monkeypatch) -> None:  # type: ignore[no-untyped-def]
