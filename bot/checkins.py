@@ -353,3 +353,21 @@ def apply_choice(ctx: Context, *, value: str, message_id: str | None) -> list[Re
     return record_answer(
         ctx, checkin, index=index, text=str(choice), message_id=message_id, key=f"choice:{value}"
     )
+
+
+# -- not answering: typed as commands (`skip`, `skip all`, `snooze 2h`) or words in the thread ---------
+
+
+def skip_question(ctx: Context, cmd: object) -> list[Reply]:
+    """`skip`: pass over the current question of the open check-in (to be implemented)."""
+    raise NotImplementedError
+
+
+def decline(ctx: Context, cmd: object) -> list[Reply]:
+    """`skip all` / `pass`: end the open check-in as declined (to be implemented)."""
+    raise NotImplementedError
+
+
+def snooze(ctx: Context, cmd: object) -> list[Reply]:
+    """`later` / `snooze 2h`: move the next reminder (to be implemented)."""
+    raise NotImplementedError

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.holdings import Holding
+from bot.i18n import Tr, tr
 from bot.prompts import PromptLibrary
 from storage.models import Person, Workspace
 
@@ -17,6 +20,12 @@ class Context:
     person: Person
     now: datetime
     library: PromptLibrary
+    holdings: Sequence[Holding] = field(default_factory=tuple)
+
+    @property
+    def t(self) -> Tr:
+        """Sentences in the acting person's language."""
+        return tr(self.person.locale)
 
     @property
     def workspace(self) -> Workspace:

@@ -34,6 +34,7 @@ from bot.events import (
     ProfileSeen,
 )
 from bot.handlers import run_command
+from bot.holdings import Holding
 from bot.messages import Delivery, OutboundMessage, Para, Reply
 from bot.prompts import PromptLibrary
 from bot.views import HomeView, home_view
@@ -54,6 +55,11 @@ class Coachbot:
         self.database = database
         self.clock: Clock = clock or SystemClock()
         self.library = library or PromptLibrary.load()
+        self.holdings: list[Holding] = []
+
+    def register_holding(self, holding: Holding) -> None:
+        """An adapter declares data it keeps about people, so `privacy` export and delete cover it."""
+        self.holdings.append(holding)
 
     # -- inbound -------------------------------------------------------------------------------
 
@@ -94,7 +100,7 @@ class Coachbot:
     ) -> list[Reply]:
         now = self.clock.now()
         person = people.ensure_person(session, event.actor, now=now)
-        ctx = Context(session=session, person=person, now=now, library=self.library)
+        ctx = Context(session=session, person=person, now=now, library=self.library, holdings=self.holdings)
         if isinstance(event, CommandIssued):
             return self._command(ctx, event.text)
         if isinstance(event, MessageEdited):

@@ -21,9 +21,14 @@ class Para:
 
 @dataclass(frozen=True)
 class Quote:
-    """Text a person wrote, echoed back (answers, comments). Never interpreted as markup."""
+    """Text a person wrote, echoed back (answers, comments). Never interpreted as markup.
+
+    ``author`` is the writer's person id when the quote is stored beyond their own thread (a
+    digest), so that ``privacy delete`` can find and erase their words; it is never shown.
+    """
 
     text: str
+    author: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,9 @@ class Choices:
 
 Part = Para | Quote | Choices
 
-MessageKind = Literal["nudge", "question", "reminder", "thanks", "late", "digest", "notice"]
+MessageKind = Literal[
+    "nudge", "question", "reminder", "thanks", "late", "digest", "notice", "welcome", "update"
+]
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,15 @@ class Reply:
     @property
     def text(self) -> str:
         return plain_text(self.parts)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the platform gave back: the posted message's id and its thread."""
+
+    message_id: str
+    channel: str | None = None
+    thread: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,19 +92,13 @@ class OutboundMessage:
     checkin_id: int | None = None
     locale: str = "en"
     meta: dict[str, str] = field(default_factory=dict)
+    replaces: Delivery | None = None
+    """Set for an update: rewrite this already-posted message in place (Slack ``chat.update``,
+    Teams activity update) instead of posting a new one. Platforms that cannot edit post nothing."""
 
     @property
     def text(self) -> str:
         return plain_text(self.parts)
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """What the platform gave back: the posted message's id and its thread."""
-
-    message_id: str
-    channel: str | None = None
-    thread: str | None = None
 
 
 class Unreachable(Exception):

@@ -24,6 +24,8 @@ def encode_parts(parts: tuple[Part, ...]) -> list[dict[str, Any]]:
     for part in parts:
         if isinstance(part, Choices):
             encoded.append({"type": "choices", "choices": [asdict(c) for c in part.choices]})
+        elif isinstance(part, Quote) and part.author is not None:
+            encoded.append({"type": "quote", "text": part.text, "author": part.author})
         else:
             encoded.append({"type": "para" if isinstance(part, Para) else "quote", "text": part.text})
     return encoded
@@ -35,7 +37,7 @@ def decode_parts(encoded: list[dict[str, Any]]) -> tuple[Part, ...]:
         if item["type"] == "choices":
             parts.append(Choices(tuple(Choice(**c) for c in item["choices"])))
         elif item["type"] == "quote":
-            parts.append(Quote(item["text"]))
+            parts.append(Quote(item["text"], author=item.get("author")))
         else:
             parts.append(Para(item["text"]))
     return tuple(parts)

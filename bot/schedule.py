@@ -297,3 +297,19 @@ def add_working_time(start: datetime, amount: timedelta, policy: LocalPolicy) ->
         remaining -= segment_end - current
         current = segment_end
     raise ValueError("working time cannot be reached (no workdays or no working hours?)")
+
+
+def next_working_moment(instant: datetime, policy: LocalPolicy) -> datetime:
+    """The first instant at or after ``instant`` on a local working day and outside quiet hours.
+
+    Digests and other messages that are not tied to a cadence time wait for it, like nudges do.
+    With no working day at all it gives up after a week and returns the end of quiet hours.
+    """
+    _require_aware(instant, "instant")
+    current = end_of_quiet_hours(instant, policy)
+    zone = policy.zone
+    for _ in range(8):
+        if current.astimezone(zone).weekday() in policy.workdays:
+            return end_of_quiet_hours(current, policy)
+        current = end_of_quiet_hours(_next_instant_at(current, time(0, 0), zone), policy)
+    return end_of_quiet_hours(instant, policy)

@@ -180,6 +180,8 @@ class ScheduleSlot(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(default=None)
     last_local_date: Mapped[date | None] = mapped_column(Date, default=None)
     skip_next: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The local date the person chose to sit out (`skip <cadence>`), so `cadence run` leaves them out too.
+    skipped_local_date: Mapped[date | None] = mapped_column(Date, default=None)
 
 
 class CadenceRun(Base):
@@ -194,6 +196,9 @@ class CadenceRun(Base):
     role: Mapped[str] = mapped_column(String(16))
     prompt_ids: Mapped[list[Any]] = mapped_column(JSON)
     digest_sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The privacy threshold promised in this run's nudges; lowering the workspace's K later never
+    # releases these answers (the stricter of the two applies).
+    threshold: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class PromptRotation(Base):
@@ -221,7 +226,7 @@ class Checkin(Base):
     occurrence_date: Mapped[date] = mapped_column(Date)
     role: Mapped[str] = mapped_column(String(16))
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
-    state: Mapped[str] = mapped_column(String(16), default="open")  # open, done, missed
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open, done, closed, missed, declined
     current_question: Mapped[int] = mapped_column(Integer, default=0)
     opened_at: Mapped[datetime] = mapped_column()
     closes_at: Mapped[datetime] = mapped_column()
@@ -247,8 +252,13 @@ class Answer(Base):
     rating: Mapped[int | None] = mapped_column(Integer, default=None)
     message_id: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The person chose not to answer this question (`skip`); counts for nothing in any figure.
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=_now)
     updated_at: Mapped[datetime | None] = mapped_column(default=None)
+    # An edit that arrived after the window closed: kept for the person's own record only.
+    revised_text: Mapped[str | None] = mapped_column(Text, default=None)
+    revised_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Digest(Base):
@@ -284,7 +294,13 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime] = mapped_column()
     claimed_until: Mapped[datetime | None] = mapped_column(default=None)
-    platform_message_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    platform_message_id: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
+    # Where the platform put it (Slack channel id), needed to update the message later.
+    platform_channel: Mapped[str | None] = mapped_column(String(200), default=None)
+    # For an update: the outbox row whose platform message this one rewrites in place.
+    replaces_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox.id", ondelete="SET NULL"), default=None
+    )
     error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column()
     sent_at: Mapped[datetime | None] = mapped_column(default=None)

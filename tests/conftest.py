@@ -96,3 +96,19 @@ def transcript() -> Transcript:
 @pytest.fixture
 def chat(core: Coachbot, clock: ManualClock, transcript: Transcript) -> LocalChat:
     return LocalChat(core=core, clock=clock, org="acme", output=transcript.append)
+
+
+@pytest.fixture
+def pseudo_locale(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Adds the ``qps`` pseudo-language (every sentence wrapped in ⟦…⟧) as an operator would add a
+    language: a catalog folder named by ``COACHBOT_LOCALES_DIR``. Yields the locale to give people."""
+    from bot import i18n
+    from tests.i18n_check import PSEUDO, write_pseudo_catalog
+
+    folder = tmp_path_factory.mktemp("locales")
+    write_pseudo_catalog(folder)
+    monkeypatch.setenv(i18n.EXTRA_DIRS_VARIABLE, str(folder))
+    i18n.reload()
+    yield PSEUDO
+    monkeypatch.delenv(i18n.EXTRA_DIRS_VARIABLE)
+    i18n.reload()

@@ -138,6 +138,30 @@ class Skip:
 
 
 @dataclass(frozen=True)
+class SkipQuestion:
+    """`skip` with no cadence: pass over the current question of my open check-in."""
+
+
+@dataclass(frozen=True)
+class Decline:
+    """`skip all` / `pass`: end my open check-in without answering the rest."""
+
+
+@dataclass(frozen=True)
+class Snooze:
+    """`later` / `snooze 2h`: remind me of my open check-in later (``delay`` None = the default)."""
+
+    delay: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class History:
+    """`history [cadence]`: my own past check-ins and answers."""
+
+    cadence: str | None = None
+
+
+@dataclass(frozen=True)
 class Status:
     pass
 
@@ -197,6 +221,10 @@ Command: TypeAlias = (
     | Vacation
     | VacationClear
     | Skip
+    | SkipQuestion
+    | Decline
+    | Snooze
+    | History
     | Status
     | Privacy
     | AdminAdd

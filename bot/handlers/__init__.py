@@ -12,6 +12,7 @@ from typing import Any
 from bot.commands import ADMIN_ONLY, Command, CommandError, help_text
 from bot.commands import ast as A
 from bot.context import Context
+from bot import checkins
 from bot.handlers import cadences, org, personal
 from bot.messages import Para, Reply
 
@@ -40,6 +41,10 @@ HANDLERS: dict[type, Handler] = {
     A.Vacation: personal.vacation,
     A.VacationClear: personal.vacation_clear,
     A.Skip: personal.skip,
+    A.SkipQuestion: checkins.skip_question,
+    A.Decline: checkins.decline,
+    A.Snooze: checkins.snooze,
+    A.History: personal.history,
     A.Status: personal.status,
     A.Privacy: personal.privacy,
 }

@@ -114,3 +114,8 @@ def _delete_mine(ctx: Context) -> list[Reply]:
         "already shared stay, because they never named you. Your team membership stays until an admin "
         "changes it."
     )
+
+
+def history(ctx: Context, cmd: A.History) -> list[Reply]:
+    """`history [cadence]`: my own past check-ins and answers (to be implemented)."""
+    raise NotImplementedError
