@@ -117,7 +117,7 @@ def skip_next(session: Session, *, cadence: Cadence, person: Person, now: dateti
     )
     if slot is None or slot.next_local_date is None:
         return None
-    slot.last_local_date = slot.next_local_date
+    slot.last_local_date = slot.skipped_local_date = slot.next_local_date
     _recompute(session, slot, cadence, person, now)
     return slot
 
