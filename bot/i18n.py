@@ -188,7 +188,7 @@ class Tr:
         return str(format_datetime(value, format="medium", tzinfo=ZoneInfo(zone), locale=self._babel))
 
     def list(self, items: Iterable[str]) -> str:
-        """"Ana, Ben and Chloe" / "Ana, Ben und Chloe"."""
+        """ "Ana, Ben and Chloe" / "Ana, Ben und Chloe"."""
         values = list(items)
         return str(format_list(values, locale=self._babel)) if values else ""
 

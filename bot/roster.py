@@ -16,6 +16,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from bot.events import Actor, ProfileSeen
 
@@ -49,14 +50,12 @@ Fetch = Callable[[Binding], Awaitable[Sequence[RosterMember] | None]]
 """Reads one binding's roster; None when this adapter does not handle that binding (skip it)."""
 
 
-class RosterCore:
-    """The part of :class:`bot.core.Coachbot` the roster loop uses (kept narrow for adapters' tests)."""
+class RosterCore(Protocol):
+    """The part of :class:`bot.core.Coachbot` the roster loop uses."""
 
-    def team_bindings(self, *, platform: str) -> list[tuple[str, str, str]]: ...  # pragma: no cover
-    def handle(self, event: ProfileSeen) -> object: ...  # pragma: no cover
-    def sync_team(
-        self, *, platform: str, workspace: str, team: str, members: list[str]
-    ) -> None: ...  # pragma: no cover
+    def team_bindings(self, *, platform: str) -> list[tuple[str, str, str]]: ...
+    def handle(self, event: ProfileSeen) -> object: ...
+    def sync_team(self, *, platform: str, workspace: str, team: str, members: list[str]) -> None: ...
 
 
 async def sync_bound_teams(

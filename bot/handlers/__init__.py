@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot import checkins
 from bot.commands import ADMIN_ONLY, Command, CommandError, help_text
 from bot.commands import ast as A
 from bot.context import Context
-from bot import checkins
 from bot.handlers import cadences, org, personal
 from bot.messages import Para, Reply
 
