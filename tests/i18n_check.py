@@ -48,7 +48,7 @@ def placeholders(text: str) -> set[str]:
 def write_pseudo_catalog(folder: Path) -> None:
     """A ``qps`` catalog translating every extracted sentence to ⟦sentence⟧."""
     catalog = Catalog(locale=None, project="coachbot")
-    catalog._set_mime_headers([("Plural-Forms", "nplurals=2; plural=(n != 1);")])  # type: ignore[attr-defined]
+    catalog._set_mime_headers([("Plural-Forms", "nplurals=2; plural=(n != 1);")])
     for key in extracted():
         if isinstance(key, tuple):
             catalog.add(key, (f"⟦{key[0]}⟧", f"⟦{key[1]}⟧"))
@@ -62,7 +62,16 @@ def write_pseudo_catalog(folder: Path) -> None:
 
 def untranslated(texts: Iterable[str]) -> list[str]:
     """The texts that still show letters once every ⟦translated⟧ span is taken out."""
-    return [text for text in texts if _LETTER.search(_WRAPPED.sub("", text))]
+    return [text for text in texts if _LETTER.search(_unwrap(text))]
+
+
+def _unwrap(text: str) -> str:
+    """Take out ⟦…⟧ spans, innermost first: a translated date sits inside a translated sentence."""
+    while True:
+        shorter = _WRAPPED.sub("", text)
+        if shorter == text:
+            return text
+        text = shorter
 
 
 def bot_texts(parts: Iterable[Part]) -> Iterator[str]:

@@ -73,7 +73,7 @@ def test_dates_times_numbers_and_plurals_follow_the_locale() -> None:
     en, de = tr("en-US"), tr("de-DE")
     assert en.day(monday) == "Mon, Nov 23"
     assert de.day(monday) == "Mo., 23. Nov."
-    assert en.time(instant, "Europe/Berlin") == "3:00\u202fPM" or en.time(instant, "Europe/Berlin") == "3:00 PM"
+    assert en.time(instant, "Europe/Berlin").replace("\u202f", " ") == "3:00 PM"
     assert de.time(instant, "Europe/Berlin") == "15:00"
     assert de.number(3.46, digits=1) == "3,5"
     assert de.list(["Ana", "Ben", "Chloe"]) == "Ana, Ben und Chloe"
@@ -90,3 +90,4 @@ def test_pseudo_language_marks_every_catalog_sentence(pseudo_locale: str) -> Non
     assert t._("{day}, {time}", day="Mo", time="9") == "⟦Mo, 9⟧"
     assert untranslated(["⟦Hi Ada⟧ • 3/5", "• *⟦x⟧*"]) == []
     assert untranslated(["⟦Hi⟧ Ada"]) == ["⟦Hi⟧ Ada"]
+    assert untranslated(["⟦Due ⟦Mo, 9⟧ at the latest⟧"]) == []
