@@ -1,8 +1,9 @@
-"""The check-in conversation: nudge, one question at a time, answers, edits and button presses.
+"""The check-in conversation: opening a check-in, reading replies as answers, button presses.
 
-Everything a check-in says goes through the outbox with a key derived from the
-check-in and the inbound message it answers, so replaying an event or a tick can
-never produce a second copy.
+Only a check-in's own thread (or a top-level direct message while one is open) takes answers.
+A reply in a digest's thread, another bot message's thread or a closed check-in's thread is
+never stored. Everything the conversation says goes through the outbox with a key derived from
+the check-in and the inbound message it answers, so replaying an event never doubles anything.
 """
 
 from __future__ import annotations
@@ -13,17 +14,34 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import checkin_messages as say
 from bot import outbox, people
+from bot.checkin_actions import act, finish, is_open, latest_open, no_open_checkin, reply, snooze_checkin
+from bot.checkin_edits import RATING, apply_edit, revise
+from bot.checkin_words import DEFAULT_SNOOZE, read_word
 from bot.commands import CommandError, NeedsForm, parse
+from bot.commands import ast as A
 from bot.context import Context
 from bot.domain import PromptKind
-from bot.messages import Choice, Choices, Para, Part, Quote, Reply
-from bot.prompts import Prompt, PromptLibrary
+from bot.messages import Reply
+from bot.prompts import PromptLibrary
 from bot.rotation import run_for
 from bot.schedule import add_working_time, end_of_quiet_hours
-from storage.models import Answer, Cadence, CadenceRun, Checkin, Person
+from storage.models import Answer, Cadence, Checkin, OutboxMessage, Person
 
-RATING = re.compile(r"^\s*([1-5])(?:\s*/\s*5)?\b")
+__all__ = [
+    "RATING",
+    "apply_choice",
+    "apply_edit",
+    "apply_message",
+    "decline",
+    "open_checkin",
+    "skip_question",
+    "snooze",
+]
+
+ACKNOWLEDGED_KINDS = frozenset({"digest", "update"})
+"""Bot messages whose threads get a quiet acknowledgement: people thank their team under a digest."""
 
 
 def open_checkin(
@@ -36,7 +54,12 @@ def open_checkin(
     occurrence_date: date,
     now: datetime,
 ) -> Checkin | None:
-    """Record a check-in and queue its nudge and first question; None if this occurrence exists."""
+    """Record a check-in and queue its nudge and first question.
+
+    None if this occurrence exists, or if the person still has an open check-in of this cadence:
+    two open check-ins of one cadence would be answered into the wrong one. The scheduler then
+    folds the occurrence into the open one (see :func:`bot.planner.open_due_checkins`).
+    """
     existing = session.scalar(
         select(Checkin.id).where(
             Checkin.cadence_id == cadence.id,
@@ -44,7 +67,7 @@ def open_checkin(
             Checkin.occurrence_date == occurrence_date,
         )
     )
-    if existing is not None:
+    if existing is not None or has_open(session, cadence=cadence, person=person, now=now):
         return None
     run = run_for(session, library, cadence, occurrence_date, role)
     policy = people.policy_for(session, person)
@@ -76,136 +99,125 @@ def open_checkin(
         not_before=send_at,
         checkin=checkin,
         opens_thread=True,
-        parts=_nudge(session, library, checkin, cadence, person, run),
+        parts=say.nudge(session, library, checkin, person, run),
     )
-    _ask(session, library, checkin, person, now=now, not_before=send_at)
+    say.ask(session, library, checkin, person, now=now, not_before=send_at)
     return checkin
 
 
-def _nudge(
-    session: Session,
-    library: PromptLibrary,
-    checkin: Checkin,
-    cadence: Cadence,
-    person: Person,
-    run: CadenceRun,
-) -> tuple[Part, ...]:
-    count = len(run.prompt_ids)
-    parts: list[Part] = [
-        Para(
-            f"Hi {person.display_name}! Time for *{cadence.name}*: {count} short question"
-            f"{'s' if count != 1 else ''}. Reply to each one as it arrives."
-        )
-    ]
-    if checkin.role == "member":
-        threshold = person.workspace.threshold
-        manager = cadence.team.manager.display_name
-        parts.append(
-            Para(
-                f"Your answers are anonymous: {manager} only sees totals, and only when "
-                f"at least {threshold} people have answered."
-                if checkin.anonymous
-                else f"This check-in is not anonymous: {manager} sees your written answers "
-                "with your name. Ratings are only ever shown as team totals."
-            )
-        )
-    commitments = _last_commitments(session, library, checkin)
-    if commitments:
-        parts.append(Para("Last time you said you would:"))
-        parts.extend(Quote(text) for text in commitments)
-        parts.append(Para("Keep that in mind as you answer — how did it go?"))
-    return tuple(parts)
-
-
-def _last_commitments(session: Session, library: PromptLibrary, checkin: Checkin) -> list[str]:
-    """Answers to commitment prompts in this person's previous check-in of the same cadence."""
-    previous = session.scalar(
-        select(Checkin)
+def has_open(session: Session, *, cadence: Cadence, person: Person, now: datetime) -> bool:
+    """Whether the person has a check-in of this cadence still inside its window."""
+    found = session.scalar(
+        select(Checkin.id)
         .where(
-            Checkin.cadence_id == checkin.cadence_id,
-            Checkin.person_id == checkin.person_id,
-            Checkin.id != checkin.id,
+            Checkin.cadence_id == cadence.id,
+            Checkin.person_id == person.id,
+            Checkin.state == "open",
+            Checkin.closes_at > now,
         )
-        .order_by(Checkin.occurrence_date.desc())
         .limit(1)
     )
-    if previous is None:
-        return []
-    answers = session.scalars(select(Answer).where(Answer.checkin_id == previous.id)).all()
-    return [a.text for a in answers if "commit" in a.prompt_id and a.text.strip()]
+    return found is not None
 
 
-def _prompt(library: PromptLibrary, checkin: Checkin, index: int) -> Prompt:
-    return library.get(checkin.run.prompt_ids[index])
-
-
-def _ask(
-    session: Session,
-    library: PromptLibrary,
-    checkin: Checkin,
-    person: Person,
-    *,
-    now: datetime,
-    not_before: datetime | None = None,
-) -> None:
-    index = checkin.current_question
-    total = len(checkin.run.prompt_ids)
-    prompt = _prompt(library, checkin, index)
-    parts: list[Part] = [Para(f"*{index + 1}/{total}* {prompt.text_for(person.locale)}")]
-    if prompt.kind == PromptKind.RATING:
-        parts.append(Para("_Reply with a number from 1 (low) to 5 (high), or press a button._"))
-        parts.append(Choices(tuple(Choice(str(n), f"{checkin.id}:{index}:{n}") for n in range(1, 6))))
-    outbox.enqueue(
-        session,
-        key=f"q:{checkin.id}:{index}",
-        person=person,
-        kind="question",
-        now=now,
-        not_before=not_before,
-        checkin=checkin,
-        in_thread=True,
-        parts=tuple(parts),
-    )
-
-
-def _note(session: Session, checkin: Checkin, person: Person, key: str, text: str, now: datetime) -> None:
-    outbox.enqueue(
-        session,
-        key=f"note:{checkin.id}:{key}",
-        person=person,
-        kind="notice",
-        now=now,
-        checkin=checkin,
-        in_thread=True,
-        parts=(Para(text),),
-    )
-
-
-def _find_checkin(ctx: Context, thread: str | None, direct: bool) -> Checkin | None:
-    base = select(Checkin).where(Checkin.person_id == ctx.person.id)
-    if thread is not None:
-        found = ctx.session.scalar(base.where(Checkin.thread == thread))
-        if found is not None or not direct:
-            return found
-    if not direct:
-        return None
-    # A top-level direct message answers the most recently opened check-in still waiting for answers.
-    return ctx.session.scalar(
-        base.where(Checkin.state == "open", Checkin.opened_at <= ctx.now)
-        .order_by(Checkin.opened_at.desc())
-        .limit(1)
-    )
+# -- replies -----------------------------------------------------------------------------------------
 
 
 def apply_message(
     ctx: Context, *, text: str, thread: str | None, direct: bool, message_id: str
 ) -> list[Reply] | None:
-    """Treat a message as a check-in answer if it belongs to one; None if it does not."""
-    if thread is None and _is_command(text):  # `status` at top level stays a command; replies answer
+    """Handle a message that belongs to a check-in (or to another bot thread); None if it does not."""
+    if thread is not None:
+        return _thread_reply(ctx, text=text, thread=thread, direct=direct, message_id=message_id)
+    if not direct:
         return None
-    checkin = _find_checkin(ctx, thread, direct)
+    word = read_word(text)
+    if word is not None:  # `skip`, `pass`, `later`… act on the open check-in, never become answers
+        checkin = latest_open(ctx)
+        return no_open_checkin(ctx) if checkin is None else act(ctx, checkin, word)
+    if text.strip() and _is_command(text):  # `status` at top level stays a command; thread replies answer
+        return None
+    checkin = latest_open(ctx)
     if checkin is None:
-        return None
+        # A bare rating with nothing open to rate (the check-in closed, or was erased): say so rather
+        # than read "4" as a command nobody knows.
+        return _nothing_to_answer(ctx) if LONE_RATING.match(text) else None
+    return _answer(ctx, checkin, text=text, message_id=message_id)
+
+
+LONE_RATING = re.compile(r"^\s*[0-9]+(?:\s*/\s*[0-9]+)?\s*$")
+
+
+def _nothing_to_answer(ctx: Context) -> list[Reply]:
+    return reply(
+        ctx.t._(
+            "You have no open check-in, so I did not keep that as an answer. `status` shows when the next"
+            " one comes."
+        )
+    )
+
+
+def _thread_reply(
+    ctx: Context, *, text: str, thread: str, direct: bool, message_id: str
+) -> list[Reply] | None:
+    """A reply in a thread: only a check-in's own thread takes answers, and only while it is open.
+
+    A thread reply is never a command: in a direct chat, a thread we do not know (a message since
+    erased by `privacy delete`, a person's own message) gets the same short note as another bot
+    message's thread; in a channel it is none of our business.
+    """
+    base = select(Checkin).where(Checkin.person_id == ctx.person.id)
+    checkin = ctx.session.scalar(base.where(Checkin.thread == thread).limit(1))
+    if checkin is None:
+        posted = ctx.session.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.person_id == ctx.person.id, OutboxMessage.platform_message_id == thread)
+            .limit(1)
+        )
+        if posted is None and not direct:
+            return None
+        if posted is not None and posted.checkin_id is not None:
+            checkin = ctx.session.get(Checkin, posted.checkin_id)
+        elif posted is not None and posted.kind in ACKNOWLEDGED_KINDS:
+            return reply(ctx.t._("Thanks — replies here stay with you; nobody else sees them."))
+        if checkin is None:
+            return reply(
+                ctx.t._(
+                    "This thread does not take answers, so I did not keep your reply. "
+                    "Check-in questions are answered in the check-in's own thread."
+                )
+            )
+    if not is_open(checkin, ctx.now):
+        _closed_note(ctx, checkin, key=message_id)
+        return []
+    word = read_word(text)
+    if word is not None:
+        return act(ctx, checkin, word)
+    return _answer(ctx, checkin, text=text, message_id=message_id)
+
+
+def _closed_note(ctx: Context, checkin: Checkin, *, key: str) -> None:
+    t = ctx.t
+    if checkin.state == "done" and ctx.now < checkin.closes_at:
+        text = t._("You have answered every question of this check-in. To change an answer, edit your reply.")
+    else:
+        text = t._("This check-in has closed, so I did not keep this reply as an answer.")
+    say.note(ctx.session, checkin, ctx.person, key, text, ctx.now)
+
+
+def _answer(ctx: Context, checkin: Checkin, *, text: str, message_id: str) -> list[Reply]:
+    if not text.strip():
+        say.note(
+            ctx.session,
+            checkin,
+            ctx.person,
+            message_id,
+            ctx.t._(
+                "An empty reply is not an answer. Write a few words, or `skip` to pass over this question."
+            ),
+            ctx.now,
+        )
+        return []
     return record_answer(
         ctx, checkin, index=checkin.current_question, text=text, message_id=message_id, key=message_id
     )
@@ -221,34 +233,21 @@ def _is_command(text: str) -> bool:
 def record_answer(
     ctx: Context, checkin: Checkin, *, index: int, text: str, message_id: str | None, key: str
 ) -> list[Reply]:
+    """Store the answer to question ``index`` of an open check-in and ask the next one (or thank)."""
     session, person, now = ctx.session, ctx.person, ctx.now
     total = len(checkin.run.prompt_ids)
     if index >= total:
-        _note(
-            session,
-            checkin,
-            person,
-            key,
-            "You have answered every question of this check-in. To change an answer, edit your reply.",
-            now,
-        )
+        _closed_note(ctx, checkin, key=key)
         return []
-    prompt = _prompt(ctx.library, checkin, index)
+    prompt = say.prompt_of(ctx.library, checkin, index)
     rating = None
     if prompt.kind == PromptKind.RATING:
         match = RATING.match(text)
         if match is None:
-            _note(
-                session,
-                checkin,
-                person,
-                key,
-                "That one needs a number from 1 to 5 — could you reply with one?",
-                now,
-            )
+            hint = ctx.t._("That one needs a number from 1 to 5 — could you reply with one, or `skip` it?")
+            say.note(session, checkin, person, key, hint, now)
             return []
         rating = int(match.group(1))
-    late = checkin.state != "open" or now >= checkin.closes_at
     session.add(
         Answer(
             checkin_id=checkin.id,
@@ -257,117 +256,59 @@ def record_answer(
             text=text.strip(),
             rating=rating,
             message_id=message_id,
-            late=late,
             created_at=now,
         )
     )
     checkin.current_question = index + 1
-    if late:
-        _note(
-            session,
-            checkin,
-            person,
-            key,
-            "This check-in closed before your answer arrived. I kept it as a "
-            "late answer for your own record; it is not part of the team results.",
-            now,
-        )
-        return []
-    checkin.next_reminder_at = None if checkin.current_question >= total else checkin.next_reminder_at
     if checkin.current_question < total:
-        _ask(session, ctx.library, checkin, person, now=now)
-    else:
-        checkin.state, checkin.next_reminder_at = "done", None
         session.flush()
-        outbox.enqueue(
-            session,
-            key=f"thanks:{checkin.id}",
-            person=person,
-            kind="thanks",
-            now=now,
-            checkin=checkin,
-            in_thread=True,
-            parts=summary(session, ctx.library, checkin, person),
-        )
-    return []
-
-
-def summary(session: Session, library: PromptLibrary, checkin: Checkin, person: Person) -> tuple[Part, ...]:
-    parts: list[Part] = [Para("Thank you, that's everything. Here is what you shared:")]
-    answers = session.scalars(select(Answer).where(Answer.checkin_id == checkin.id).order_by(Answer.question))
-    for answer in answers:
-        parts.append(Para(f"*{library.get(answer.prompt_id).text_for(person.locale)}*"))
-        parts.append(Quote(answer.text))
-    parts.append(Para("_Edit any reply above to change an answer._"))
-    return tuple(parts)
-
-
-def apply_edit(ctx: Context, *, message_id: str, text: str) -> list[Reply]:
-    """An edited reply updates the answer it gave (rating questions still need 1–5)."""
-    answer = ctx.session.scalar(
-        select(Answer)
-        .join(Checkin, Checkin.id == Answer.checkin_id)
-        .where(Answer.message_id == message_id, Checkin.person_id == ctx.person.id)
-    )
-    if answer is None:
+        say.ask(session, ctx.library, checkin, person, now=now)
         return []
-    if library_kind(ctx.library, answer.prompt_id) == PromptKind.RATING:
-        match = RATING.match(text)
-        if match is None:
-            checkin = ctx.session.get_one(Checkin, answer.checkin_id)
-            _note(
-                ctx.session,
-                checkin,
-                ctx.person,
-                f"edit:{message_id}:{ctx.now.timestamp()}",
-                "I kept your earlier rating: an edit needs a number from 1 to 5.",
-                ctx.now,
-            )
-            return []
-        answer.rating = int(match.group(1))
-    answer.text, answer.updated_at = text.strip(), ctx.now
-    return []
-
-
-def library_kind(library: PromptLibrary, prompt_id: str) -> PromptKind:
-    return library.get(prompt_id).kind
+    return finish(ctx, checkin)
 
 
 def apply_choice(ctx: Context, *, value: str, message_id: str | None) -> list[Reply]:
     """A button press: the current question gets that answer; an earlier one is changed."""
+    t = ctx.t
     try:
         checkin_id, index, choice = (int(x) for x in value.split(":"))
     except ValueError:
-        return [Reply((Para("That button is no longer valid."),))]
+        return reply(t._("That button is no longer valid."))
     checkin = ctx.session.get(Checkin, checkin_id)
     if checkin is None or checkin.person_id != ctx.person.id or not 1 <= choice <= 5:
-        return [Reply((Para("That button is not for you."),))]
+        return reply(t._("That button is not for you."))
     existing = ctx.session.scalar(
         select(Answer).where(Answer.checkin_id == checkin.id, Answer.question == index)
     )
-    if existing is not None:
-        existing.rating, existing.text, existing.updated_at = choice, str(choice), ctx.now
+    key = f"choice:{value}:{say.event_key(ctx.now.isoformat())}"
+    if existing is not None:  # a change of mind, also about a skipped question
+        return revise(ctx, checkin, existing, text=str(choice), key=key)
+    if not is_open(checkin, ctx.now):
+        _closed_note(ctx, checkin, key=key)
         return []
     if index != checkin.current_question:
-        return [Reply((Para("Please answer the questions in order — this one comes later."),))]
-    return record_answer(
-        ctx, checkin, index=index, text=str(choice), message_id=message_id, key=f"choice:{value}"
-    )
+        return reply(t._("Please answer the questions in order — this one comes later."))
+    return record_answer(ctx, checkin, index=index, text=str(choice), message_id=message_id, key=key)
 
 
-# -- not answering: typed as commands (`skip`, `skip all`, `snooze 2h`) or words in the thread ---------
+# -- not answering, typed as commands: `skip`, `skip all` / `pass`, `later` / `snooze 2h` -------------
 
 
-def skip_question(ctx: Context, cmd: object) -> list[Reply]:
-    """`skip`: pass over the current question of the open check-in (to be implemented)."""
-    raise NotImplementedError
+def skip_question(ctx: Context, cmd: A.SkipQuestion) -> list[Reply]:
+    """`skip`: pass over the current question of my most recently opened open check-in."""
+    checkin = latest_open(ctx)
+    return no_open_checkin(ctx) if checkin is None else act(ctx, checkin, cmd)
 
 
-def decline(ctx: Context, cmd: object) -> list[Reply]:
-    """`skip all` / `pass`: end the open check-in as declined (to be implemented)."""
-    raise NotImplementedError
+def decline(ctx: Context, cmd: A.Decline) -> list[Reply]:
+    """`skip all` / `pass`: end my open check-in as declined; no more reminders."""
+    checkin = latest_open(ctx)
+    return no_open_checkin(ctx) if checkin is None else act(ctx, checkin, cmd)
 
 
-def snooze(ctx: Context, cmd: object) -> list[Reply]:
-    """`later` / `snooze 2h`: move the next reminder (to be implemented)."""
-    raise NotImplementedError
+def snooze(ctx: Context, cmd: A.Snooze) -> list[Reply]:
+    """`later` / `snooze 2h`: move the next reminder of my open check-in (never past its window)."""
+    checkin = latest_open(ctx)
+    if checkin is None:
+        return no_open_checkin(ctx)
+    return snooze_checkin(ctx, checkin, cmd.delay or DEFAULT_SNOOZE)

@@ -7,14 +7,12 @@ but the person's own check-in thread: who did not answer is nobody else's busine
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot import digests, outbox, people
-from bot.messages import Para
+from bot import checkin_messages, digests, outbox, people
 from bot.prompts import PromptLibrary
-from bot.schedule import add_working_time, end_of_quiet_hours
+from bot.schedule import add_working_time, next_working_moment
 from storage.db import Database
 from storage.models import Checkin
 
@@ -27,25 +25,22 @@ def send_due_reminders(database: Database, *, now: datetime) -> None:
         for checkin in due:
             person = checkin.person
             cadence = checkin.cadence
-            checkin.reminders_sent += 1
             policy = people.policy_for(session, person)
-            local_close = checkin.closes_at.astimezone(ZoneInfo(policy.timezone))
-            outbox.enqueue(
-                session,
-                key=f"reminder:{checkin.id}:{checkin.reminders_sent}",
-                person=person,
-                kind="reminder",
-                now=now,
-                not_before=end_of_quiet_hours(now, policy),  # a late tick must not land in quiet hours
-                checkin=checkin,
-                in_thread=True,
-                parts=(
-                    Para(
-                        f"A gentle nudge: your *{cadence.label}* check-in is open until "
-                        f"{local_close:%a %d %b, %H:%M}. Reply to the open question whenever it suits you."
-                    ),
-                ),
-            )
+            # A late tick must not land in quiet hours or on a day off; nor after the window closed.
+            send_at = next_working_moment(now, policy)
+            if send_at < checkin.closes_at:
+                checkin.reminders_sent += 1
+                outbox.enqueue(
+                    session,
+                    key=f"reminder:{checkin.id}:{checkin.reminders_sent}",
+                    person=person,
+                    kind="reminder",
+                    now=now,
+                    not_before=send_at,
+                    checkin=checkin,
+                    in_thread=True,
+                    parts=checkin_messages.reminder(session, checkin, person, policy.timezone),
+                )
             following = add_working_time(now, timedelta(minutes=cadence.reminder_after_minutes), policy)
             more = checkin.reminders_sent < cadence.reminder_max and following < checkin.closes_at
             checkin.next_reminder_at = following if more else None

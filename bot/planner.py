@@ -9,8 +9,9 @@ zone, vacation or a workspace's working days.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot import people
@@ -145,6 +146,8 @@ def open_due_checkins(database: Database, library: PromptLibrary, *, now: dateti
                 assert slot.next_local_date is not None and slot.next_due_at is not None
                 window = timedelta(minutes=cadence.window_minutes)
                 # After downtime, a nudge whose window has already passed is dropped, not sent late.
+                # open_checkin also declines while the person's previous check-in of this cadence is
+                # still open: the occurrence is then folded into that one (the slot moves on, no nudge).
                 if slot.next_due_at + window > now and checkins.open_checkin(
                     session,
                     library,
@@ -161,17 +164,38 @@ def open_due_checkins(database: Database, library: PromptLibrary, *, now: dateti
             return opened
 
 
-def next_wakeup(session: Session) -> datetime | None:
-    """The earliest instant at which a tick would do something."""
+def next_wakeup(session: Session, *, now: datetime, after: datetime | None = None) -> datetime | None:
+    """The earliest instant at which a tick would do something (only those later than ``after``).
+
+    Every check-in window still to end counts, whatever its state: a window can end with nothing
+    left to do for its person (they answered) and still be the moment the run is over and its
+    digest is written.
+    """
+
+    def later(column: Any) -> Any:
+        return column > after if after is not None else column.is_not(None)
+
     candidates = [
         session.scalar(
             select(func.min(ScheduleSlot.next_due_at))
             .join(Cadence, Cadence.id == ScheduleSlot.cadence_id)
-            .where(Cadence.paused.is_(False))
+            .where(Cadence.paused.is_(False), later(ScheduleSlot.next_due_at))
         ),
-        session.scalar(select(func.min(Checkin.next_reminder_at)).where(Checkin.state == "open")),
-        session.scalar(select(func.min(Checkin.closes_at)).where(Checkin.state == "open")),
-        session.scalar(select(func.min(OutboxMessage.not_before)).where(OutboxMessage.status == "pending")),
+        session.scalar(
+            select(func.min(Checkin.next_reminder_at)).where(
+                Checkin.state == "open", later(Checkin.next_reminder_at)
+            )
+        ),
+        session.scalar(
+            select(func.min(Checkin.closes_at)).where(
+                or_(Checkin.state == "open", Checkin.closes_at > now), later(Checkin.closes_at)
+            )
+        ),
+        session.scalar(
+            select(func.min(OutboxMessage.not_before)).where(
+                OutboxMessage.status == "pending", later(OutboxMessage.not_before)
+            )
+        ),
     ]
     present = [c for c in candidates if c is not None]
     return min(present) if present else None

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain import PromptAudience
+from bot.privacy import effective_threshold
 from bot.prompts import DEFAULT_SETS, PromptLibrary, choose_next
-from storage.models import Cadence, CadenceRun, PromptRotation
+from storage.models import Cadence, CadenceRun, PromptRotation, Workspace
 
 
 def prompt_set_for(cadence: Cadence, role: str) -> str:
@@ -46,6 +47,7 @@ def fresh_after_wrap(ids: list[str], used: set[str]) -> list[str]:
 def run_for(
     session: Session, library: PromptLibrary, cadence: Cadence, occurrence_date: date, role: str
 ) -> CadenceRun:
+    """The run of this occurrence, created with the workspace's K of this moment as its promise."""
     run = session.scalar(
         select(CadenceRun).where(
             CadenceRun.cadence_id == cadence.id,
@@ -53,13 +55,19 @@ def run_for(
             CadenceRun.role == role,
         )
     )
+    # K is fixed when a run's first nudge goes out; a later, stricter K raises it (never lowers it).
+    workspace = session.get_one(Workspace, cadence.workspace_id)
+    current = effective_threshold(workspace.threshold)
     if run is None:
         run = CadenceRun(
             cadence_id=cadence.id,
             occurrence_date=occurrence_date,
             role=role,
             prompt_ids=_choose_prompts(session, library, cadence, role),
+            threshold=current,
         )
         session.add(run)
         session.flush()
+    elif run.threshold is None or run.threshold < current:
+        run.threshold = current
     return run

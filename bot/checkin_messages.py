@@ -1,0 +1,231 @@
+"""What a check-in says, in the person's language: nudge, questions, notes, thanks and reminders.
+
+Everything here is queued in the outbox with a key derived from the check-in and the event it
+answers, so replaying an event or a tick never produces a second copy. No decisions about the
+conversation's state are taken here; :mod:`bot.checkins` does that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot import outbox, privacy
+from bot.domain import PromptKind
+from bot.i18n import Tr, tr
+from bot.messages import Choice, Choices, Para, Part, Quote
+from bot.prompts import Prompt, PromptLibrary
+from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, Team, TeamMember, Workspace
+
+
+def label(session: Session, checkin: Checkin, t: Tr) -> str:
+    """The cadence's name, with its team's when the person belongs to or leads more than one team.
+
+    A manager of two teams must always know which team a question is about.
+    """
+    cadence = checkin.cadence
+    led = set(session.scalars(select(Team.id).where(Team.manager_id == checkin.person_id)))
+    member_of = set(
+        session.scalars(select(TeamMember.team_id).where(TeamMember.person_id == checkin.person_id))
+    )
+    if len(led | member_of) > 1:
+        return t._("{team} · {cadence}", team=cadence.team.name, cadence=cadence.label)
+    return cadence.label
+
+
+def promised_threshold(session: Session, run: CadenceRun, cadence: Cadence) -> int:
+    """The K this run's nudges promise: the one fixed with the run, or today's if that is stricter."""
+    workspace = session.get_one(Workspace, cadence.workspace_id)
+    return max(run.threshold or 0, privacy.effective_threshold(workspace.threshold))
+
+
+def _team_size(session: Session, team: Team) -> int:
+    count = session.scalar(
+        select(func.count())
+        .select_from(TeamMember)
+        .where(TeamMember.team_id == team.id, TeamMember.person_id != team.manager_id)
+    )
+    return int(count or 0)
+
+
+def nudge(
+    session: Session, library: PromptLibrary, checkin: Checkin, person: Person, run: CadenceRun
+) -> tuple[Part, ...]:
+    t = tr(person.locale)
+    cadence = checkin.cadence
+    count = len(run.prompt_ids)
+    parts: list[Part] = [
+        Para(
+            t.n_(
+                "Hi {name}! Time for *{cadence}*: {count} short question. Reply to it when it arrives.",
+                "Hi {name}! Time for *{cadence}*: {count} short questions. Reply to each one as it arrives.",
+                count,
+                name=person.display_name,
+                cadence=label(session, checkin, t),
+            )
+        )
+    ]
+    if checkin.role == "member":
+        threshold = promised_threshold(session, run, cadence)
+        manager = cadence.team.manager.display_name
+        if _team_size(session, cadence.team) < threshold:
+            text = t._(
+                "This team has fewer than {threshold} people, so {manager} will not see any figures "
+                "from it — your answers stay with you.",
+                threshold=threshold,
+                manager=manager,
+            )
+        elif checkin.anonymous:
+            text = t._(
+                "Your answers are anonymous: {manager} only sees totals, and only when at least "
+                "{threshold} people have answered.",
+                manager=manager,
+                threshold=threshold,
+            )
+        else:
+            text = t._(
+                "This check-in is not anonymous: {manager} sees your written answers with your name, "
+                "once at least {threshold} people have answered. Ratings are only ever shown as team totals.",
+                manager=manager,
+                threshold=threshold,
+            )
+        parts.append(Para(text))
+    commitments = _last_commitments(session, checkin)
+    if commitments:
+        parts.append(Para(t._("Last time you said you would:")))
+        parts.extend(Quote(text) for text in commitments)
+        parts.append(Para(t._("Keep that in mind as you answer — how did it go?")))
+    parts.append(
+        Para(
+            t._(
+                "_`skip` passes over a question, `pass` skips this check-in, `later` reminds you in 2 hours._"
+            )
+        )
+    )
+    return tuple(parts)
+
+
+def _last_commitments(session: Session, checkin: Checkin) -> list[str]:
+    """Answers to commitment prompts in this person's previous check-in of the same cadence."""
+    previous = session.scalar(
+        select(Checkin)
+        .where(
+            Checkin.cadence_id == checkin.cadence_id,
+            Checkin.person_id == checkin.person_id,
+            Checkin.id != checkin.id,
+        )
+        .order_by(Checkin.occurrence_date.desc())
+        .limit(1)
+    )
+    if previous is None:
+        return []
+    answers = session.scalars(select(Answer).where(Answer.checkin_id == previous.id)).all()
+    return [a.text for a in answers if "commit" in a.prompt_id and a.text.strip() and not a.skipped]
+
+
+def prompt_of(library: PromptLibrary, checkin: Checkin, index: int) -> Prompt:
+    return library.get(checkin.run.prompt_ids[index])
+
+
+def ask(
+    session: Session,
+    library: PromptLibrary,
+    checkin: Checkin,
+    person: Person,
+    *,
+    now: datetime,
+    not_before: datetime | None = None,
+) -> None:
+    t = tr(person.locale)
+    index = checkin.current_question
+    total = len(checkin.run.prompt_ids)
+    prompt = prompt_of(library, checkin, index)
+    question = prompt.text_for(person.locale)
+    name = label(session, checkin, t)
+    if name != checkin.cadence.label:  # several teams: say which one this question is about
+        head = t._(
+            "*{number}/{total}* _{cadence}_ — {question}",
+            number=index + 1,
+            total=total,
+            cadence=name,
+            question=question,
+        )
+    else:
+        head = t._("*{number}/{total}* {question}", number=index + 1, total=total, question=question)
+    parts: list[Part] = [Para(head)]
+    if prompt.kind == PromptKind.RATING:
+        parts.append(Para(t._("_Reply with a number from 1 (low) to 5 (high), press a button, or `skip`._")))
+        parts.append(Choices(tuple(Choice(str(n), f"{checkin.id}:{index}:{n}") for n in range(1, 6))))
+    outbox.enqueue(
+        session,
+        key=f"q:{checkin.id}:{index}",
+        person=person,
+        kind="question",
+        now=now,
+        not_before=not_before,
+        checkin=checkin,
+        in_thread=True,
+        parts=tuple(parts),
+    )
+
+
+def note(session: Session, checkin: Checkin, person: Person, key: str, text: str, now: datetime) -> None:
+    """A short word in the check-in's own thread (``text`` already translated)."""
+    outbox.enqueue(
+        session,
+        key=f"note:{checkin.id}:{key}"[:200],
+        person=person,
+        kind="notice",
+        now=now,
+        checkin=checkin,
+        in_thread=True,
+        parts=(Para(text),),
+    )
+
+
+def event_key(*values: str) -> str:
+    """A short stable key for an inbound event that has no id of its own (an edit's new text)."""
+    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:16]
+
+
+def thank(session: Session, library: PromptLibrary, checkin: Checkin, person: Person, now: datetime) -> None:
+    outbox.enqueue(
+        session,
+        key=f"thanks:{checkin.id}",
+        person=person,
+        kind="thanks",
+        now=now,
+        checkin=checkin,
+        in_thread=True,
+        parts=summary(session, library, checkin, person),
+    )
+
+
+def summary(session: Session, library: PromptLibrary, checkin: Checkin, person: Person) -> tuple[Part, ...]:
+    t = tr(person.locale)
+    parts: list[Part] = [Para(t._("Thank you, that's everything. Here is what you shared:"))]
+    answers = session.scalars(select(Answer).where(Answer.checkin_id == checkin.id).order_by(Answer.question))
+    for answer in answers:
+        parts.append(
+            Para(t._("*{question}*", question=library.get(answer.prompt_id).text_for(person.locale)))
+        )
+        parts.append(Para(t._("_skipped_")) if answer.skipped else Quote(answer.text))
+    parts.append(Para(t._("_Edit any reply above to change an answer._")))
+    return tuple(parts)
+
+
+def reminder(session: Session, checkin: Checkin, person: Person, zone: str) -> tuple[Part, ...]:
+    t = tr(person.locale)
+    return (
+        Para(
+            t._(
+                "A gentle nudge: your *{cadence}* check-in is open until {when}. Reply to the open "
+                "question whenever it suits you, or say `skip`, `pass` or `later`.",
+                cadence=label(session, checkin, t),
+                when=t.when(checkin.closes_at, zone),
+            )
+        ),
+    )
