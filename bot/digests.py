@@ -1,4 +1,10 @@
-"""The manager's digest: one message per cadence run, aggregates only, threshold applied."""
+"""The manager's digest: one message per cadence run, aggregates only, every rule from bot.privacy.
+
+The digest is written in the manager's language, stored (App Home shows it) and queued for the
+manager's next working moment, like nudges: a window that closes at night does not wake anyone.
+Every quote of a person's words carries their id (``Quote.author``, never shown) so that
+``privacy delete`` can take it out of the stored digest and of the message already sent.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import outbox, privacy
+from bot import outbox, people, privacy
 from bot.domain import PromptKind
+from bot.i18n import Tr, tr
 from bot.messages import Para, Part, Quote
 from bot.prompts import PromptLibrary
+from bot.schedule import next_working_moment
 from storage.models import Answer, Cadence, CadenceRun, Checkin, Digest, Person, ScheduleSlot, TeamMember
 
 
@@ -49,7 +57,15 @@ def send_ready(session: Session, library: PromptLibrary, *, now: datetime) -> in
         session.add(
             Digest(run_id=run.id, manager_id=manager.id, created_at=now, parts=outbox.encode_parts(parts))
         )
-        outbox.enqueue(session, key=f"digest:{run.id}", person=manager, kind="digest", now=now, parts=parts)
+        outbox.enqueue(
+            session,
+            key=f"digest:{run.id}",
+            person=manager,
+            kind="digest",
+            now=now,
+            not_before=next_working_moment(now, people.policy_for(session, manager)),
+            parts=parts,
+        )
         sent += 1
     return sent
 
@@ -63,24 +79,52 @@ def build(
     *,
     locale: str,
 ) -> tuple[Part, ...]:
-    k = privacy.effective_threshold(cadence.team.manager.workspace.threshold)
+    t = tr(locale)
+    k = privacy.run_threshold(run, cadence.team.manager.workspace)
     ids = [c.id for c in checkins]
-    answers = session.scalars(select(Answer).where(Answer.checkin_id.in_(ids), Answer.late.is_(False))).all()
-    answered = len({a.checkin_id for a in answers})
-    parts: list[Part] = [Para(f"*{cadence.label}* — team results for {run.occurrence_date:%a %d %b %Y}")]
-    counts = privacy.participation(answered, len(checkins), k=k)
-    if counts is None or answered < k:
-        parts.append(
-            Para(
-                f"Fewer than {k} people answered this time, so the answers stay private. "
-                "Results appear once enough people take part."
+    answers = [
+        a
+        for a in session.scalars(select(Answer).where(Answer.checkin_id.in_(ids))).all()
+        if privacy.counts(a)
+    ]
+    answered = privacy.respondents(answers)
+    parts: list[Part] = [
+        Para(
+            t._(
+                "*{cadence}* — results of team {team} for {date}",
+                cadence=cadence.label,
+                team=cadence.team.name,
+                date=t.full_date(run.occurrence_date),
             )
         )
-        parts.extend(_needs_app(session, cadence))
+    ]
+    counts = privacy.participation(answered, len(checkins), k=k, closed=True)
+    if counts is None or not privacy.results(answered, k=k):
+        parts.append(
+            Para(
+                t._(
+                    "Fewer than {k} people answered this time, so the answers stay private. "
+                    "Results appear once enough people take part.",
+                    k=t.number(k),
+                )
+            )
+        )
+        parts.extend(_needs_app(session, cadence, t))
         return tuple(parts)
-    parts.append(Para(f"{counts[0]} of {counts[1]} people answered."))
-    attributed = not any(c.anonymous for c in checkins)
-    names = {c.id: c.person.display_name for c in checkins}
+    parts.append(
+        Para(
+            t.n_(
+                "{answered} of {count} person answered.",
+                "{answered} of {count} people answered.",
+                counts[1],
+                answered=t.number(counts[0]),
+            )
+        )
+    )
+    named = privacy.attributed(checkins)
+    by_checkin = {c.id: c for c in checkins}
+    names = {c.person_id: c.person.display_name for c in checkins}
+    hidden = t._("_Fewer than {k} answers — not shown._", k=t.number(k))
     for index, prompt_id in enumerate(run.prompt_ids):
         prompt = library.get(prompt_id)
         given = [a for a in answers if a.question == index]
@@ -88,24 +132,36 @@ def build(
         if prompt.kind == PromptKind.RATING:
             summary = privacy.rating_summary([a.rating for a in given if a.rating is not None], k=k)
             if summary is None:
-                parts.append(Para(f"_Fewer than {k} answers — not shown._"))
+                parts.append(Para(hidden))
             else:
-                bars = "  ".join(f"{n}: {c}" for n, c in enumerate(summary.distribution, start=1))
-                parts.append(Para(f"Average {summary.mean:.1f} / 5 from {summary.count} answers ({bars})"))
-        elif attributed:
-            parts.extend(Quote(f"{names[a.checkin_id]}: {a.text}") for a in given if a.text.strip())
-        else:
-            # K people must have *written* something: blank replies do not hide the writers.
-            comments = privacy.anonymous_comments([a.text for a in given if a.text.strip()], k=k)
-            if comments is None:
-                parts.append(Para(f"_Fewer than {k} answers — not shown._"))
+                bars = "  ".join(f"{n}: {t.number(c)}" for n, c in enumerate(summary.distribution, start=1))
+                parts.append(
+                    Para(
+                        t.n_(
+                            "Average {mean} / 5 from {count} answer ({bars})",
+                            "Average {mean} / 5 from {count} answers ({bars})",
+                            summary.count,
+                            mean=t.number(summary.mean, digits=1),
+                            bars=bars,
+                        )
+                    )
+                )
+            continue
+        items = [(by_checkin[a.checkin_id].person_id, a.text) for a in given]
+        shown = privacy.comments(items, k=k, named=named)
+        if shown is None:
+            parts.append(Para(hidden))
+            continue
+        for author, text in shown:
+            if named:
+                parts.append(Quote(t._("{name}: {text}", name=names[author], text=text), author=author))
             else:
-                parts.extend(Quote(text) for text in comments)
-    parts.extend(_needs_app(session, cadence))
+                parts.append(Quote(text, author=author))
+    parts.extend(_needs_app(session, cadence, t))
     return tuple(parts)
 
 
-def _needs_app(session: Session, cadence: Cadence) -> list[Part]:
+def _needs_app(session: Session, cadence: Cadence, t: Tr) -> list[Part]:
     """Operational, not evaluative: who cannot receive check-ins until they install the app."""
     waiting = session.scalars(
         select(Person.display_name)
@@ -114,4 +170,11 @@ def _needs_app(session: Session, cadence: Cadence) -> list[Part]:
     ).all()
     if not waiting:
         return []
-    return [Para("Still need to install the app before they can take part: " + ", ".join(sorted(waiting)))]
+    return [
+        Para(
+            t._(
+                "Still need to install the app before they can take part: {names}",
+                names=t.list(sorted(waiting)),
+            )
+        )
+    ]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from sqlalchemy.orm import Session
+
 from bot.events import Actor
 
 
@@ -29,6 +31,6 @@ class Holding(Protocol):
         """Everything kept about this person, JSON-ready; None when nothing is kept."""
         ...
 
-    def erase(self, actor: Actor) -> int:
-        """Erase everything kept about this person; how many records went."""
+    def erase(self, actor: Actor, *, session: Session) -> int:
+        """Erase everything kept about this person in the caller's transaction; how many records went."""
         ...

@@ -55,8 +55,12 @@ def enqueue(
     checkin: Checkin | None = None,
     in_thread: bool = False,
     opens_thread: bool = False,
+    replaces: OutboxMessage | None = None,
 ) -> bool:
-    """Record a message unless one with this key exists; True if it was recorded now."""
+    """Record a message unless one with this key exists; True if it was recorded now.
+
+    ``replaces`` makes it an in-place rewrite of that (delivered) message rather than a new one.
+    """
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None:
         return False
     session.add(
@@ -68,6 +72,7 @@ def enqueue(
             checkin_id=checkin.id if checkin else None,
             in_thread=in_thread,
             opens_thread=opens_thread,
+            replaces_id=replaces.id if replaces is not None else None,
             not_before=not_before or now,
             created_at=now,
             status="held" if not person.reachable else "pending",
@@ -91,6 +96,14 @@ def claim_due(
             earlier.person_id == OutboxMessage.person_id,
             earlier.status == "pending",
             earlier.id < OutboxMessage.id,
+            # An earlier message holds a later one back when it is due, was already tried (a rate
+            # limit must not reorder a check-in), or belongs to the same check-in; a welcome or digest
+            # merely deferred to the person's working hours does not hold a check-in started now.
+            or_(
+                earlier.not_before <= now,
+                earlier.attempts > 0,
+                earlier.checkin_id == OutboxMessage.checkin_id,
+            ),
         )
     )
     query = (
@@ -114,6 +127,7 @@ def claim_due(
         row.claimed_until = now + lease
         row.attempts += 1
         checkin = session.get(Checkin, row.checkin_id) if row.checkin_id else None
+        replaced = session.get(OutboxMessage, row.replaces_id) if row.replaces_id else None
         claimed.append(
             OutboundMessage(
                 id=row.id,
@@ -126,6 +140,11 @@ def claim_due(
                 opens_thread=row.opens_thread,
                 checkin_id=row.checkin_id,
                 locale=person.locale,
+                replaces=(
+                    Delivery(message_id=replaced.platform_message_id, channel=replaced.platform_channel)
+                    if replaced is not None and replaced.platform_message_id
+                    else None
+                ),
             )
         )
     return claimed
@@ -137,6 +156,7 @@ def mark_sent(session: Session, *, outbox_id: int, delivery: Delivery, now: date
         return
     row.status, row.sent_at, row.claimed_until, row.error = "sent", now, None, None
     row.platform_message_id = delivery.message_id
+    row.platform_channel = delivery.channel
     if row.opens_thread and row.checkin_id:
         checkin = session.get(Checkin, row.checkin_id)
         if checkin is not None:

@@ -1,19 +1,20 @@
-"""What people see about themselves and, for admins, about participation: status, privacy, home.
+"""What people see about themselves and, for admins, about participation: status and App Home.
 
-The same read model feeds the `status` command and the platforms' home views,
-so they can never disagree.
+The same read model feeds the `status` command and the platforms' home views, so they can never
+disagree; every group figure in it was allowed by bot.privacy. `privacy` and `privacy export` are
+in bot.mydata, `privacy delete` in bot.erasure, `history` in bot.history.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from bot import outbox, people, privacy
+from bot.config_warnings import workspace_warnings
+from bot.i18n import Tr, tr
 from bot.messages import Para, Part
 from bot.prompts import PromptLibrary
 from bot.views import CadenceGlance, DigestSummary, HomeView, NextNudge, OpenCheckin
@@ -26,12 +27,12 @@ from storage.models import (
     Person,
     ScheduleSlot,
     Team,
-    TeamMember,
     Vacation,
 )
 
 
 def home(session: Session, person: Person, *, now: datetime, library: PromptLibrary) -> HomeView:
+    t = tr(person.locale)
     open_rows = session.execute(
         select(Checkin, Cadence)
         .join(Cadence, Cadence.id == Checkin.cadence_id)
@@ -41,8 +42,8 @@ def home(session: Session, person: Person, *, now: datetime, library: PromptLibr
     slots = session.execute(
         select(ScheduleSlot, Cadence)
         .join(Cadence, Cadence.id == ScheduleSlot.cadence_id)
-        .where(ScheduleSlot.person_id == person.id, ScheduleSlot.next_due_at.is_not(None))
-        .order_by(ScheduleSlot.next_due_at)
+        .where(ScheduleSlot.person_id == person.id, Cadence.removed_at.is_(None))
+        .order_by(ScheduleSlot.next_due_at, Cadence.name)
     ).all()
     is_manager = session.scalar(select(func.count()).where(Team.manager_id == person.id)) or 0
     digests = session.execute(
@@ -53,6 +54,7 @@ def home(session: Session, person: Person, *, now: datetime, library: PromptLibr
         .order_by(Digest.created_at.desc())
         .limit(5)
     ).all()
+    paused = sorted({c.label for _s, c in slots if c.paused})
     return HomeView(
         display_name=person.display_name,
         timezone=person.timezone,
@@ -62,57 +64,87 @@ def home(session: Session, person: Person, *, now: datetime, library: PromptLibr
             OpenCheckin(c.id, cadence.label, c.current_question, len(c.run.prompt_ids), c.closes_at)
             for c, cadence in open_rows
         ),
+        # A paused cadence has no next date (its slot keeps a date that will pass unused), and a
+        # date already past is about to be replaced: neither is shown as "next".
         next_nudges=tuple(
-            NextNudge(c.name, s.next_local_date, s.next_due_at, "paused" if c.paused else None)
+            NextNudge(c.label, s.next_local_date, s.next_due_at)
             for s, c in slots
-            if s.next_local_date is not None and s.next_due_at is not None
+            if not c.paused
+            and s.next_local_date is not None
+            and s.next_due_at is not None
+            and s.next_due_at >= now
         ),
         digests=tuple(
             DigestSummary(cadence.label, run.occurrence_date, outbox.decode_parts(d.parts))
             for d, run, cadence in digests
         ),
-        cadences=glance(session, person) if person.is_admin else (),
+        cadences=glance(session, person, t) if person.is_admin else (),
         needs_app=needs_app(session, person) if person.is_admin else (),
+        locale=person.locale,
+        paused=tuple(paused),
     )
 
 
-def glance(session: Session, admin: Person) -> tuple[CadenceGlance, ...]:
-    """Participation per cadence's latest run, as counts only and only for large enough groups."""
-    k = admin.workspace.threshold
+def _closed(session: Session, run: CadenceRun) -> bool:
+    """A run's window is over: its digest went out, or none of its check-ins is open and nobody
+    is still waiting to be nudged for its date."""
+    if run.digest_sent_at is not None:
+        return True
+    still_open = exists().where(Checkin.run_id == run.id, Checkin.state == "open")
+    still_due = exists().where(
+        ScheduleSlot.cadence_id == run.cadence_id,
+        ScheduleSlot.role == run.role,
+        ScheduleSlot.next_local_date == run.occurrence_date,
+        ScheduleSlot.next_due_at.is_not(None),
+    )
+    return not session.scalar(select(still_open | still_due))
+
+
+def glance(session: Session, admin: Person, t: Tr) -> tuple[CadenceGlance, ...]:
+    """Participation per cadence's latest closed run, as counts only, as bot.privacy allows."""
+    workspace = admin.workspace
     rows: list[CadenceGlance] = []
     for cadence in session.scalars(
         select(Cadence)
         .where(Cadence.workspace_id == admin.workspace_id, Cadence.removed_at.is_(None))
         .order_by(Cadence.name)
     ):
-        last = session.scalar(
-            select(func.max(Checkin.occurrence_date)).where(Checkin.cadence_id == cadence.id)
-        )
+        runs = session.scalars(
+            select(CadenceRun)
+            .where(CadenceRun.cadence_id == cadence.id)
+            .order_by(CadenceRun.occurrence_date.desc(), CadenceRun.role.desc())
+            .limit(10)
+        ).all()
+        last = next((r for r in runs if _closed(session, r)), None)
         answered = invited = None
         if last is not None:
-            runs = select(Checkin.id).where(Checkin.cadence_id == cadence.id, Checkin.occurrence_date == last)
-            total = session.scalar(select(func.count()).select_from(runs.subquery())) or 0
-            done = (
-                session.scalar(
-                    select(func.count(func.distinct(Answer.checkin_id))).where(Answer.checkin_id.in_(runs))
-                )
-                or 0
+            ids = list(session.scalars(select(Checkin.id).where(Checkin.run_id == last.id)))
+            given = session.scalars(select(Answer).where(Answer.checkin_id.in_(ids))).all() if ids else []
+            counts = privacy.participation(
+                privacy.respondents(given),
+                len(ids),
+                k=privacy.run_threshold(last, workspace),
+                closed=True,
             )
-            counts = privacy.participation(done, total, k=k)
             if counts is not None:
                 answered, invited = counts
         rows.append(
             CadenceGlance(
                 cadence.name,
                 cadence.team.name,
-                f"{cadence.recurrence} at {cadence.at_time}",
+                schedule_text(cadence, t),
                 cadence.paused,
-                last,
+                last.occurrence_date if last else None,
                 answered,
                 invited,
             )
         )
     return tuple(rows)
+
+
+def schedule_text(cadence: Cadence, t: Tr) -> str:
+    hours, minutes = (int(x) for x in cadence.at_time.split(":"))
+    return t._("{recurrence} at {time}", recurrence=cadence.recurrence, time=t.time(time(hours, minutes)))
 
 
 def needs_app(session: Session, admin: Person) -> tuple[str, ...]:
@@ -127,110 +159,64 @@ def needs_app(session: Session, admin: Person) -> tuple[str, ...]:
 def status_parts(
     session: Session, person: Person, *, now: datetime, library: PromptLibrary
 ) -> tuple[Part, ...]:
+    t = tr(person.locale)
     view = home(session, person, now=now, library=library)
-    zone = ZoneInfo(people.policy_for(session, person).timezone)
-    lines = [f"*Your check-ins* (times in {view.timezone})"]
+    zone = people.policy_for(session, person).timezone
+    lines = [t._("*Your check-ins* (times in {zone})", zone=view.timezone)]
     for c in view.open_checkins:
         lines.append(
-            f"• Open: *{c.cadence}* — {c.answered}/{c.total} answered, until "
-            f"{c.closes_at.astimezone(zone):%a %d %b %H:%M}"
+            t._(
+                "• Open: *{cadence}* — {answered}/{total} answered, until {when}",
+                cadence=c.cadence,
+                answered=t.number(c.answered),
+                total=t.number(c.total),
+                when=t.when(c.closes_at, zone),
+            )
         )
     for n in view.next_nudges:
-        note = f" ({n.note})" if n.note else ""
-        lines.append(f"• Next: *{n.cadence}* on {n.due_at.astimezone(zone):%a %d %b at %H:%M}{note}")
+        lines.append(t._("• Next: *{cadence}* on {when}", cadence=n.cadence, when=t.when(n.due_at, zone)))
+    for name in view.paused:
+        lines.append(t._("• *{cadence}* is paused: no check-in until an admin resumes it.", cadence=name))
     if len(lines) == 1:
-        lines.append("Nothing open and nothing scheduled for you.")
-    vacations = session.scalars(select(Vacation).where(Vacation.person_id == person.id)).all()
+        lines.append(t._("Nothing open and nothing scheduled for you."))
+    vacations = session.scalars(
+        select(Vacation).where(Vacation.person_id == person.id).order_by(Vacation.start)
+    ).all()
     for v in vacations:
-        lines.append(f"• Vacation: {v.start:%d %b} – {v.end:%d %b %Y}")
+        lines.append(t._("• Vacation: {start} – {end}", start=t.short_date(v.start), end=t.date(v.end)))
     if view.is_admin:
         lines.append(
-            "*Participation* (latest run; counts only for groups of at least "
-            f"{privacy.effective_threshold(person.workspace.threshold)})"
+            t._(
+                "*Participation* (latest finished run; counts only for groups of at least {k})",
+                k=t.number(privacy.workspace_threshold(person.workspace)),
+            )
         )
         for g in view.cadences:
             if g.last_run is None:
-                counts = "no runs yet"
-            elif g.answered is None:
-                counts = "group too small to show"
+                counts = t._("no finished run yet")
+            elif g.answered is None or g.invited is None:
+                counts = t._("group too small to show")
             else:
-                counts = f"{g.answered} of {g.invited} answered"
-            paused = ", paused" if g.paused else ""
-            lines.append(f"• *{g.name}* ({g.team}, {g.schedule}{paused}): {counts}")
+                counts = t._(
+                    "{answered} of {invited} answered",
+                    answered=t.number(g.answered),
+                    invited=t.number(g.invited),
+                )
+            template = (
+                t._("• *{name}* ({team}, {schedule}, paused): {counts}")
+                if g.paused
+                else t._("• *{name}* ({team}, {schedule}): {counts}")
+            )
+            lines.append(template.format(name=g.name, team=g.team, schedule=g.schedule, counts=counts))
         if view.needs_app:
             lines.append(
-                "*Can't be reached yet* (they need to install the app): " + ", ".join(view.needs_app)
+                t._(
+                    "*Can't be reached yet* (they need to install the app): {names}",
+                    names=t.list(view.needs_app),
+                )
             )
+        warnings = workspace_warnings(session, person.workspace, t)
+        if warnings:
+            lines.append(t._("*Will not work as set up*"))
+            lines.extend(t._("• {warning}", warning=w) for w in warnings)
     return tuple(Para(line) for line in lines)
-
-
-def privacy_parts(session: Session, person: Person) -> tuple[Part, ...]:
-    checkins = session.scalar(select(func.count()).where(Checkin.person_id == person.id)) or 0
-    answers = (
-        session.scalar(
-            select(func.count())
-            .select_from(Answer)
-            .join(Checkin, Checkin.id == Answer.checkin_id)
-            .where(Checkin.person_id == person.id)
-        )
-        or 0
-    )
-    teams = session.scalars(
-        select(Team.name)
-        .join(TeamMember, TeamMember.team_id == Team.id)
-        .where(TeamMember.person_id == person.id)
-    ).all()
-    k = privacy.effective_threshold(person.workspace.threshold)
-    return (
-        Para("*What Coachbot stores about you*"),
-        Para(f"Profile: name, time zone ({person.timezone}), language ({person.locale}), and your chat id."),
-        Para(
-            f"Teams: {', '.join(teams) or 'none'}. Check-ins: {checkins}. Answers: {answers}. "
-            "Vacations you set."
-        ),
-        Para(
-            "*Who sees what*: your own answers are shown only to you. "
-            "In anonymous team check-ins your manager "
-            f"sees totals and unattributed comments, and only when at least {k} people answered. No one gets "
-            "scores, rankings or sentiment about you."
-        ),
-        Para("`privacy export` sends you all of it; `privacy delete` erases your check-ins and answers."),
-    )
-
-
-def export(session: Session, person: Person, *, library: PromptLibrary) -> dict[str, Any]:
-    checkins = session.scalars(
-        select(Checkin).where(Checkin.person_id == person.id).order_by(Checkin.opened_at)
-    )
-    out: list[dict[str, Any]] = []
-    for c in checkins:
-        answers = session.scalars(select(Answer).where(Answer.checkin_id == c.id).order_by(Answer.question))
-        out.append(
-            {
-                "cadence": c.cadence.label,
-                "date": c.occurrence_date.isoformat(),
-                "state": c.state,
-                "anonymous": c.anonymous,
-                "answers": [
-                    {
-                        "question": library.get(a.prompt_id).text_for(person.locale),
-                        "answer": a.text,
-                        "rating": a.rating,
-                        "late": a.late,
-                    }
-                    for a in answers
-                ],
-            }
-        )
-    vacations = session.scalars(select(Vacation).where(Vacation.person_id == person.id))
-    return {
-        "profile": {
-            "id": person.platform_id,
-            "name": person.display_name,
-            "timezone": person.timezone,
-            "locale": person.locale,
-            "admin": person.is_admin,
-        },
-        "vacations": [{"from": v.start.isoformat(), "to": v.end.isoformat()} for v in vacations],
-        "checkins": out,
-    }

@@ -23,10 +23,12 @@ class OpenCheckin:
 
 @dataclass(frozen=True)
 class NextNudge:
+    """A nudge still to come: never in the past, never of a paused cadence (see ``HomeView.paused``)."""
+
     cadence: str
     local_date: date
     due_at: datetime
-    note: str | None = None  # e.g. "skipped: vacation"
+    note: str | None = None  # already in the viewer's language
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,12 @@ class DigestSummary:
 
 @dataclass(frozen=True)
 class CadenceGlance:
-    """One cadence for admins. ``answered``/``invited`` are None below the privacy threshold."""
+    """One cadence for admins: participation of its latest *closed* run.
+
+    ``last_run`` is that run's date (None before any run closed); ``answered``/``invited`` are None
+    when bot.privacy does not allow the figure (group below K). ``schedule`` is already in the
+    viewer's language.
+    """
 
     name: str
     team: str
@@ -60,6 +67,8 @@ class HomeView:
     digests: tuple[DigestSummary, ...]
     cadences: tuple[CadenceGlance, ...]
     needs_app: tuple[str, ...]  # display names of people the platform won't let us message yet
+    locale: str = "en"  # the viewer's locale, for the adapter's own labels (bot.i18n.tr(locale))
+    paused: tuple[str, ...] = ()  # the viewer's cadences that are paused: no next date to show
 
 
 def home_view(session: Session, person: Person, *, now: datetime, library: PromptLibrary) -> HomeView:

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from adapters.local import LocalChat
 from bot.core import Coachbot
 from bot.domain import PromptAudience
-from bot.events import Actor, MessagePosted
 from bot.prompts import PromptLibrary
 from storage.models import Workspace
 from tests.bot.test_engine_helpers import answers, last_reply, org, received, run
@@ -121,21 +120,19 @@ def test_threshold_three_with_two_answers_shows_nothing(chat: LocalChat) -> None
 
 
 def test_comments_need_k_writers_not_k_answers(chat: LocalChat, core: Coachbot) -> None:
-    # Three answered, but one left the comment empty: two comments from a group of three
-    # writers-or-not would be below K=3, so the comments stay hidden.
+    # Three answered, but one skipped the comment: two comments from a group of three
+    # would be below K=3, so the comments stay hidden while the ratings are shown.
     team(chat, "threshold 3")
     run(chat, MONDAY_9)
     answer(chat, "bo", 4, "only two wrote")
     answer(chat, "cy", 4, "something")
-    run(chat, ":as di", "> 4")
-    thread = received(chat, "di", "nudge")[0].id
-    core.handle(MessagePosted("blank", Actor("local", "acme", "di"), "  ", "dm:di", "u-blank", thread=thread))
-    run(chat, "> 4")
-    assert [a.text for a in answers(core, "di")] == ["4", "", "4"]
+    run(chat, ":as di", "> 4", "skip", "> 4")
+    assert [a.skipped for a in answers(core, "di")] == [False, True, False]
     run(chat, AFTER_CLOSE)
     body = digest(chat)
     assert "Average 4.0 / 5 from 3 answers" in body
-    assert "only two wrote" not in body
+    assert "only two wrote" not in body and "something" not in body
+    assert "Fewer than 3 answers — not shown." in body
 
 
 def test_not_anonymous_names_written_answers_but_never_ratings(chat: LocalChat) -> None:

@@ -40,10 +40,13 @@ def org(chat: LocalChat, people: dict[str, str], *, admin: str = "ada", extra: t
 
 
 def received(chat: LocalChat, person: str, kind: str | None = None) -> list[LocalMessage]:
+    """What the bot sent this person; without a ``kind``, the check-in traffic (not the team welcome)."""
     return [
         m
         for m in chat.transport.messages
-        if m.person == person and m.author == "coachbot" and (kind is None or m.kind == kind)
+        if m.person == person
+        and m.author == "coachbot"
+        and (m.kind == kind if kind is not None else m.kind != "welcome")
     ]
 
 
@@ -75,9 +78,13 @@ def checkins(core: Coachbot, person: str | None = None) -> list[Checkin]:
         return list(session.scalars(query))
 
 
-def outbox_rows(core: Coachbot) -> list[OutboxMessage]:
+def outbox_rows(core: Coachbot, *, welcomes: bool = False) -> list[OutboxMessage]:
+    """Outbox rows in order; the one-off team welcomes only when asked for."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if not welcomes:
+        query = query.where(OutboxMessage.kind != "welcome")
     with core.database.session() as session:
-        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+        return list(session.scalars(query))
 
 
 def set_cadence(core: Coachbot, name: str, **values: object) -> None:

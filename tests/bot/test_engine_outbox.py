@@ -16,6 +16,7 @@ from tests.bot.test_engine_helpers import last_reply, local, org, outbox_rows, r
 
 NY = "America/New_York"
 MONDAY_9 = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # 09:00 in New York
+WELCOMED = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # 07:00 in New York, when quiet hours end
 
 
 def setup(chat: LocalChat, members: str = "bo cy") -> None:
@@ -26,6 +27,9 @@ def setup(chat: LocalChat, members: str = "bo cy") -> None:
         "team add t " + " ".join(f"@{m}" for m in members.split()),
         'cadence add p --team t --audience both --every "weekly mon" --at 09:00',
     )
+    # The team welcome leaves at the members' first working moment (Monday 07:00); these tests are
+    # about what follows it.
+    chat.advance_to(WELCOMED)
 
 
 def fresh_process(
