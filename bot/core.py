@@ -35,6 +35,7 @@ from bot.events import (
 )
 from bot.handlers import run_command
 from bot.holdings import Holding
+from bot.i18n import Tr, tr
 from bot.messages import Delivery, OutboundMessage, Para, Reply
 from bot.prompts import PromptLibrary
 from bot.views import HomeView, home_view
@@ -121,7 +122,7 @@ class Coachbot:
         try:
             command = parse(text)
         except CommandError as exc:
-            return [Reply((Para(str(exc)),))]
+            return [Reply((Para(exc.render(ctx.t)),))]
         return run_command(ctx, command)
 
     # -- time ----------------------------------------------------------------------------------
@@ -133,10 +134,12 @@ class Coachbot:
         followups.send_due_reminders(self.database, now=now)
         followups.close_expired(self.database, self.library, now=now)
 
-    def next_wakeup(self) -> datetime | None:
-        """When something is next due, so a local clock can jump straight there."""
+    def next_wakeup(self, *, later: bool = False) -> datetime | None:
+        """When something is next due, so a local clock can jump straight there; with ``later``, the
+        next thing due after now (what is due already is passed over)."""
+        now = self.clock.now()
         with self.database.session() as session:
-            return planner.next_wakeup(session)
+            return planner.next_wakeup(session, now=now, after=now if later else None)
 
     # -- outbox --------------------------------------------------------------------------------
 
@@ -170,6 +173,16 @@ class Coachbot:
         with self.database.session() as session:
             person = people.find_person(session, actor)
             return bool(person and person.is_admin)
+
+    def translator(self, actor: Actor) -> Tr:
+        """Sentences in this person's language (English if unknown).
+
+        For adapters that show a :class:`~bot.commands.CommandError` themselves (a form field):
+        ``exc.render_message(core.translator(who))``.
+        """
+        with self.database.session() as session:
+            person = people.find_person(session, actor)
+            return tr(person.locale if person else None)
 
     def knows(self, actor: Actor) -> bool:
         """Whether this person has a profile yet (adapters fetch one from the platform if not)."""

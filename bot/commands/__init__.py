@@ -34,8 +34,9 @@ from bot.commands.ast import (
     VacationClear,
     Workdays,
 )
+from bot.commands.errors import CommandError, Msg, NeedsForm
 from bot.commands.parser import parse, parse_recurrence
-from bot.commands.usage import USAGE, CommandError, NeedsForm, help_text
+from bot.commands.usage import USAGE, help_text
 
 __all__ = [
     "ADMIN_ONLY",
@@ -55,6 +56,7 @@ __all__ = [
     "Help",
     "History",
     "Mention",
+    "Msg",
     "NeedsForm",
     "Privacy",
     "Prompts",

@@ -1,190 +1,57 @@
-"""The words of the command language: usage lines, help text, aliases, errors, values.
+"""The words of the command language: usage lines, help text, aliases.
 
 Kept apart from the grammar (:mod:`bot.commands.parser`) so wording and synonyms can
 change without touching parsing, and so help, error messages and the parser agree
-on one list of command names. How single values are written lives in
+on one list of command names. The topics themselves live in :mod:`bot.commands.topics`,
+errors in :mod:`bot.commands.errors`, how single values are written in
 :mod:`bot.commands.values`.
+
+Command words stay English in every language (one vocabulary to document and support);
+a few native words for `help` are accepted because that is what a lost person types.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from bot.commands.errors import CommandError, Msg, NeedsForm
+from bot.commands.topics import GROUPS, TOPICS
+from bot.i18n import DEFAULT_LOCALE, N_, Tr, tr
 
+__all__ = [
+    "ADMIN_TOPICS",
+    "COMMAND_ALIASES",
+    "EXAMPLES",
+    "SUBCOMMANDS",
+    "SUBCOMMAND_ALIASES",
+    "USAGE",
+    "CommandError",
+    "Msg",
+    "NeedsForm",
+    "canonical_topic",
+    "help_text",
+]
 
-class CommandError(Exception):
-    """A command someone typed could not be understood.
-
-    ``message`` is a short, friendly sentence; ``usage`` the syntax of the command
-    they were going for (None when we can't tell). ``str()`` gives both, ready to
-    send back in chat.
-    """
-
-    def __init__(self, message: str, usage: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.usage = usage
-
-    def __str__(self) -> str:
-        if not self.usage:
-            return self.message
-        return f"{self.message}\nUsage: " + self.usage.replace("\n", "\n       ")
-
-
-class NeedsForm(CommandError):
-    """``cadence add`` with no arguments: adapters with forms (Slack modals) open one instead."""
-
-
-class _Topic(NamedTuple):
-    group: str
-    usage: str
-    about: str
-    example: str
-    admin: bool = False
-
-
-GROUPS: tuple[str, ...] = ("Check-ins", "Teams", "Cadences", "Privacy", "Admin")
-_CHECKINS, _TEAMS, _CADENCES, _PRIVACY, _ADMIN = GROUPS
-_TOPICS: dict[str, _Topic] = {
-    "status": _Topic(_CHECKINS, "status", "What's coming up for you, and any time off you've set.", "status"),
-    "skip": _Topic(
-        _CHECKINS, "skip <cadence>", "Sit out the next check-in of one cadence.", "skip weekly-sync"
-    ),
-    "vacation": _Topic(
-        _CHECKINS,
-        "vacation <from> <to>\nvacation clear",
-        "Pause all your check-ins for a while. Dates are YYYY-MM-DD, both days included.",
-        "vacation 2025-07-01 2025-07-14",
-    ),
-    "prompts": _Topic(
-        _CHECKINS, "prompts [<set>]", "List the prompt sets, or the questions in one set.", "prompts starter"
-    ),
-    "help": _Topic(
-        _CHECKINS, "help [command]", "Show what I can do, or the details of one command.", "help vacation"
-    ),
-    "team list": _Topic(_TEAMS, "team list", "List all teams.", "team list"),
-    "team show": _Topic(
-        _TEAMS, "team show <team>", "Show a team's manager, members and cadences.", "team show design"
-    ),
-    "team create": _Topic(
-        _TEAMS,
-        "team create <team> --manager @user",
-        "Start a new team with its manager.",
-        "team create design --manager @alice",
-        admin=True,
-    ),
-    "team add": _Topic(
-        _TEAMS,
-        "team add <team> @user [@user…]",
-        "Add people to a team.",
-        "team add design @bob @carol",
-        admin=True,
-    ),
-    "team remove": _Topic(
-        _TEAMS,
-        "team remove <team> @user [@user…]",
-        "Take people off a team.",
-        "team remove design @bob",
-        admin=True,
-    ),
-    "team bind": _Topic(
-        _TEAMS,
-        "team bind <team> <channel-or-group>",
-        "Keep a team's members in step with a channel or user group.",
-        "team bind design #design",
-        admin=True,
-    ),
-    "cadence list": _Topic(_CADENCES, "cadence list", "List all cadences.", "cadence list"),
-    "cadence show": _Topic(
-        _CADENCES,
-        "cadence show <name>",
-        "Show one cadence's schedule and settings.",
-        "cadence show weekly-sync",
-    ),
-    "cadence add": _Topic(
-        _CADENCES,
-        'cadence add <name> --team <team> --audience manager|members|both --every "<recurrence>" --at HH:MM'
-        " [--prompts <set>] [--questions N] [--window 2d] [--anonymous yes|no]",
-        "Schedule recurring check-ins. Recurrence: daily, weekdays, weekly mon, every 2 weeks tue,"
-        " monthly 15, monthly first mon, monthly last fri, monthly last.",
-        'cadence add weekly-sync --team design --audience members --every "weekly fri" --at 15:00',
-        admin=True,
-    ),
-    "cadence pause": _Topic(
-        _CADENCES, "cadence pause <name>", "Stop a cadence for now.", "cadence pause weekly-sync", admin=True
-    ),
-    "cadence resume": _Topic(
-        _CADENCES,
-        "cadence resume <name>",
-        "Start a paused cadence again.",
-        "cadence resume weekly-sync",
-        admin=True,
-    ),
-    "cadence remove": _Topic(
-        _CADENCES,
-        "cadence remove <name>",
-        "Delete a cadence for good.",
-        "cadence remove weekly-sync",
-        admin=True,
-    ),
-    "cadence run": _Topic(
-        _CADENCES,
-        "cadence run <name>",
-        "Send a cadence's check-in right now.",
-        "cadence run weekly-sync",
-        admin=True,
-    ),
-    "privacy": _Topic(
-        _PRIVACY,
-        "privacy [export|delete]",
-        "See what I keep about you, get a copy of it, or have it erased.",
-        "privacy export",
-    ),
-    "admin add": _Topic(_ADMIN, "admin add @user", "Make someone an admin.", "admin add @alice", admin=True),
-    "admin remove": _Topic(
-        _ADMIN, "admin remove @user", "Take admin rights away.", "admin remove @alice", admin=True
-    ),
-    "threshold": _Topic(
-        _ADMIN,
-        "threshold <K>",
-        "Only show anonymous results once K or more people answered. K is at least 3.",
-        "threshold 5",
-        admin=True,
-    ),
-    "quiet-hours": _Topic(
-        _ADMIN,
-        "quiet-hours HH:MM-HH:MM\nquiet-hours off",
-        "Hours when nobody gets nudged. They may span midnight.",
-        "quiet-hours 20:00-08:00",
-        admin=True,
-    ),
-    "workdays": _Topic(
-        _ADMIN,
-        "workdays <days>",
-        "Set which days count as working days. Use ranges or lists: mon-fri, sun-thu, mon,tue,thu.",
-        "workdays mon-fri",
-        admin=True,
-    ),
-}
-
-USAGE: dict[str, str] = {path: t.usage for path, t in _TOPICS.items()}
+USAGE: dict[str, str] = {path: t.usage for path, t in TOPICS.items()}
 """Syntax of each command, keyed by command path ("team create", "vacation", …)."""
 
-EXAMPLES: dict[str, str] = {path: t.example for path, t in _TOPICS.items()}
+EXAMPLES: dict[str, str] = {path: t.example for path, t in TOPICS.items()}
 """A working example of each command; the tests parse every one."""
 
-ADMIN_TOPICS: frozenset[str] = frozenset(path for path, t in _TOPICS.items() if t.admin)
+ADMIN_TOPICS: frozenset[str] = frozenset(path for path, t in TOPICS.items() if t.admin)
 
 _GROUP_TOPICS = {
-    "team": "Teams",
-    "cadence": "Cadences",
-    "admin": "Admin",
-    "check-ins": "Check-ins",
-    "checkins": "Check-ins",
-    "checkin": "Check-ins",
+    "team": "teams",
+    "cadence": "cadences",
+    "admin": "admin",
+    "check-ins": "checkins",
+    "checkins": "checkins",
+    "checkin": "checkins",
 }
 
 COMMAND_ALIASES: dict[str, str] = {
     "?": "help",
+    "hilfe": "help",
+    "aide": "help",
+    "ayuda": "help",
     "teams": "team",
     "cadences": "cadence",
     "schedule": "cadence",
@@ -194,6 +61,9 @@ COMMAND_ALIASES: dict[str, str] = {
     "pto": "vacation",
     "ooo": "vacation",
     "prompt": "prompts",
+    "later": "snooze",
+    "remind": "snooze",
+    "decline": "pass",
     "quiet": "quiet-hours",
     "quiethours": "quiet-hours",
     "quiet_hours": "quiet-hours",
@@ -222,7 +92,7 @@ SUBCOMMAND_ALIASES: dict[str, dict[str, str]] = {
 """Other words for a subcommand, per group."""
 
 SUBCOMMANDS: dict[str, tuple[str, ...]] = {
-    group: tuple(path.split(" ", 1)[1] for path in _TOPICS if path.startswith(group + " "))
+    group: tuple(path.split(" ", 1)[1] for path in TOPICS if path.startswith(group + " "))
     for group in ("team", "cadence", "admin")
 }
 
@@ -241,38 +111,52 @@ def canonical_topic(topic: str) -> str | None:
     if len(words) > 1:
         words[1] = SUBCOMMAND_ALIASES.get(words[0], {}).get(words[1], words[1])
     joined = " ".join(words)
-    if joined in _TOPICS:
+    if joined in TOPICS:
         return joined
     if len(words) == 1 and words[0] in _GROUP_TOPICS:
         return words[0]
-    if words[0] in _TOPICS:  # "help vacation clear" -> vacation
+    if words[0] in TOPICS:  # "help vacation clear" -> vacation
         return words[0]
     return None
 
 
-def help_text(topic: str | None) -> str:
-    """Help as chat text: an overview, one group of commands, or one command in detail."""
+def _admins(t: Tr) -> str:
+    return t._("(admins)")
+
+
+def help_text(topic: str | None, t: Tr | None = None) -> str:
+    """Help as chat text in the reader's language: an overview, one group, or one command in detail."""
+    t = t or tr(DEFAULT_LOCALE)
     if topic is None:
-        lines = ["Here's what I can do. Type `help <command>` for details."]
-        for group in GROUPS:
-            lines.append(f"\n*{group}*")
+        lines = [t._("Here's what I can do. Type `help <command>` for details.")]
+        for group, title in GROUPS.items():
+            lines.append(f"\n*{t._(title)}*")
             lines += [
-                f"• `{path}` — {t.about.split('. ')[0].rstrip('.')}" + (" _(admins)_" if t.admin else "")
-                for path, t in _TOPICS.items()
-                if t.group == group
+                f"• `{path}` — {t._(topic.summary)}" + (f" _{_admins(t)}_" if topic.admin else "")
+                for path, topic in TOPICS.items()
+                if topic.group == group
             ]
         return "\n".join(lines)
     key = canonical_topic(topic)
     if key is None:
         raise CommandError(
-            f"I have no help on `{topic.strip()[:40]}`. Try `help` for the full list.", USAGE["help"]
+            N_("I have no help on `{topic}`. Try `help` for the full list."),
+            USAGE["help"],
+            topic=topic.strip().replace("`", "'")[:40],
         )
     if key in _GROUP_TOPICS:
         group = _GROUP_TOPICS[key]
-        lines = [f"*{group}*"]
-        lines += [f"• `{t.usage.splitlines()[0]}` — {t.about}" for t in _TOPICS.values() if t.group == group]
+        lines = [f"*{t._(GROUPS[group])}*"]
+        lines += [
+            f"• `{found.usage.splitlines()[0]}` — {t._(found.summary)}"
+            for found in TOPICS.values()
+            if found.group == group
+        ]
         return "\n".join(lines)
-    t = _TOPICS[key]
-    usage = "\n".join(f"`{line}`" for line in t.usage.splitlines())
-    admin = "\n_Admins only._" if t.admin else ""
-    return f"{usage}\n{t.about}\nExample: `{t.example}`{admin}"
+    found = TOPICS[key]
+    lines = [f"`{line}`" for line in found.usage.splitlines()]
+    lines.append(t._(found.summary) + (" " + t._(found.detail) if found.detail else ""))
+    lines.append(t._("Example: {example}", example=f"`{found.example}`"))
+    if found.admin:
+        lines.append("_" + t._("Admins only.") + "_")
+    return "\n".join(lines)

@@ -12,8 +12,10 @@ from datetime import date, time, timedelta
 from typing import NoReturn
 
 from bot.commands.ast import Mention
-from bot.commands.usage import USAGE, CommandError
+from bot.commands.errors import CommandError, Msg
+from bot.commands.topics import TOPICS
 from bot.domain import Audience, Recurrence
+from bot.i18n import N_
 
 # --- how values are written ---------------------------------------------------------------------
 
@@ -38,21 +40,25 @@ OPTION_ALIASES = {
 }
 """Other spellings of ``--options``."""
 
-OPTION_NEEDS = {
-    "manager": "a person, like @alice",
-    "team": "a team name",
-    "audience": "manager, members or both",
-    "every": 'a schedule like "weekly mon"',
-    "at": "a time like 09:30",
-    "prompts": "a prompt set name",
-    "questions": "a number from 1 to 10",
-    "window": "a duration from 1h to 4w, like 2d",
-    "anonymous": "yes or no",
+OPTION_NEEDS: dict[str, Msg] = {
+    "manager": Msg(N_("a person, like @alice")),
+    "team": Msg(N_("a team name")),
+    "audience": Msg(N_("manager, members or both")),
+    "every": Msg(N_('a schedule like "weekly mon"')),
+    "at": Msg(N_("a time like 09:30")),
+    "prompts": Msg(N_("a prompt set name")),
+    "questions": Msg(N_("a number from 1 to 10")),
+    "window": Msg(N_("a duration from 1h to 4w, like 2d")),
+    "anonymous": Msg(N_("yes or no")),
 }
-"""What each option's value should look like, for error messages."""
-_SCHEDULES = (
-    "daily, weekdays, weekly mon, every 2 weeks tue, monthly 15, monthly first mon or monthly last fri"
-)
+"""What each option's value should look like, for error messages (a phrase, translated in place)."""
+# Syntax, so it stays English in every language.
+_SCHEDULES = "daily, weekdays, weekly mon, every 2 weeks tue, monthly 15, monthly first mon, monthly last fri"
+_CADENCE_ADD = TOPICS["cadence add"].usage
+
+MAX_THRESHOLD = 50
+"""Above this a threshold hides nearly every team's figures, so it is refused as a mistake."""
+SNOOZE_RANGE = (timedelta(minutes=5), timedelta(days=7))
 
 
 def clip(text: str, limit: int = 40) -> str:
@@ -96,13 +102,15 @@ def int_between(lo: int, hi: int) -> Callable[[str], int | None]:
     return convert
 
 
-def read_duration(text: str) -> timedelta | None:
-    """An answer window like ``12h`` or ``1d12h``, between one hour and four weeks."""
+def read_duration(
+    text: str, lo: timedelta = timedelta(hours=1), hi: timedelta = timedelta(weeks=4)
+) -> timedelta | None:
+    """A duration like ``12h``, ``30m`` or ``1d12h`` between ``lo`` and ``hi`` (default: an answer window)."""
     text = text.lower().replace(" ", "")
     if len(text) > 40 or not _DURATION.fullmatch(text):
         return None
-    seconds = sum(int(n) * _SECONDS[unit[0]] for n, unit in _DURATION_PART.findall(text))
-    return timedelta(seconds=seconds) if 3600 <= seconds <= 4 * _SECONDS["w"] else None
+    value = timedelta(seconds=sum(int(n) * _SECONDS[unit[0]] for n, unit in _DURATION_PART.findall(text)))
+    return value if lo <= value <= hi else None
 
 
 def read_bool(text: str) -> bool | None:
@@ -145,8 +153,10 @@ def _weekly(day: str, interval: int) -> Recurrence:
     weekday = read_weekday(day)
     if weekday is None:
         raise CommandError(
-            f"`{clip(day)}` isn't a day of the week; use mon, tue, wed, thu, fri, sat or sun.",
-            USAGE["cadence add"],
+            N_("`{day}` isn't a day of the week; use mon, tue, wed, thu, fri, sat or sun."),
+            _CADENCE_ADD,
+            field="every",
+            day=clip(day),
         )
     return Recurrence("weekly", weekday=weekday, interval_weeks=interval)
 
@@ -155,8 +165,8 @@ def parse_recurrence(text: str) -> Recurrence:
     """Read a schedule such as ``weekly mon`` or ``monthly last fri``; inverse of ``Recurrence.to_text``."""
     words = [w for w in text.lower().replace(",", " ").split() if w not in ("on", "the", "of", "each")]
 
-    def fail(message: str) -> NoReturn:
-        raise CommandError(message, USAGE["cadence add"])
+    def fail(message: str, **values: object) -> NoReturn:
+        raise CommandError(message, _CADENCE_ADD, field="every", **values)
 
     match words:
         case ["daily"] | ["everyday"] | ["every", "day"]:
@@ -169,7 +179,7 @@ def parse_recurrence(text: str) -> Recurrence:
             return _weekly(day, 2)
         case ["every", count, "week" | "weeks", day]:
             if not re.fullmatch(r"[0-9]{1,3}", count) or not 1 <= int(count) <= 12:
-                fail("I can repeat every 1 to 12 weeks, like `every 2 weeks tue`.")
+                fail(N_("I can repeat every 1 to 12 weeks, like `every 2 weeks tue`."))
             return _weekly(day, int(count))
         case ["monthly", "last"]:
             return Recurrence("monthly_day", day=-1)
@@ -177,16 +187,26 @@ def parse_recurrence(text: str) -> Recurrence:
             weekday = _weekly(day, 1).weekday
             return Recurrence("monthly_nth", weekday=weekday, nth="first" if nth == "first" else "last")
         case ["monthly", "second" | "third" | "fourth" | "2nd" | "3rd" | "4th", _]:
-            fail("I can do the first or the last weekday of a month, like `monthly first mon`.")
+            fail(N_("I can do the first or the last weekday of a month, like `monthly first mon`."))
         case ["monthly", number] if m := re.fullmatch(r"([0-9]{1,4})(?:st|nd|rd|th)?", number):
             if not 1 <= int(m.group(1)) <= 28:
                 fail(
-                    f"Not every month has a day {int(m.group(1))}, so I stick to days 1 to 28. "
-                    "For the end of the month, use `monthly last`."
+                    N_(
+                        "Not every month has a day {day}, so I stick to days 1 to 28. "
+                        "For the end of the month, use `monthly last`."
+                    ),
+                    day=int(m.group(1)),
                 )
             return Recurrence("monthly_day", day=int(m.group(1)))
         case ["weekly" | "monthly" | "week" | "month" as kind] | ["every", "week" | "month" as kind]:
-            fail(f"Which day? For example `{'weekly mon' if kind.startswith('week') else 'monthly 15'}`.")
+            fail(
+                N_("Which day? For example `{example}`."),
+                example="weekly mon" if kind.startswith("week") else "monthly 15",
+            )
         case []:
-            fail(f"Tell me how often: {_SCHEDULES}.")
-    fail(f"I can't read `{clip(text.strip())}` as a schedule. Try {_SCHEDULES}.")
+            fail(N_("Tell me how often: {schedules}."), schedules=_SCHEDULES)
+    fail(
+        N_("I can't read `{text}` as a schedule. Try {schedules}."),
+        text=clip(text.strip()),
+        schedules=_SCHEDULES,
+    )

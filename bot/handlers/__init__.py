@@ -13,7 +13,7 @@ from bot import checkins
 from bot.commands import ADMIN_ONLY, Command, CommandError, help_text
 from bot.commands import ast as A
 from bot.context import Context
-from bot.handlers import cadences, org, personal
+from bot.handlers import cadences, org, personal, policy
 from bot.messages import Para, Reply
 
 Handler = Callable[[Context, Any], list[Reply]]
@@ -27,9 +27,9 @@ HANDLERS: dict[type, Handler] = {
     A.TeamBind: org.team_bind,
     A.AdminAdd: org.admin_add,
     A.AdminRemove: org.admin_remove,
-    A.Threshold: org.threshold,
-    A.QuietHours: org.quiet_hours,
-    A.Workdays: org.workdays,
+    A.Threshold: policy.threshold,
+    A.QuietHours: policy.quiet_hours,
+    A.Workdays: policy.workdays,
     A.CadenceAdd: cadences.add,
     A.CadenceList: cadences.list_all,
     A.CadenceShow: cadences.show,
@@ -57,9 +57,11 @@ def say(*lines: str) -> list[Reply]:
 def run_command(ctx: Context, command: Command) -> list[Reply]:
     if isinstance(command, A.Help):
         try:
-            return say(help_text(command.topic))
+            return say(help_text(command.topic, ctx.t))
         except CommandError as exc:
-            return say(str(exc))
+            return say(exc.render(ctx.t))
     if type(command) in ADMIN_ONLY and not ctx.person.is_admin:
-        return say("Only Coachbot admins can do that. Ask an admin, or see `help` for what you can do.")
+        return say(
+            ctx.t._("Only Coachbot admins can do that. Ask an admin, or see `help` for what you can do.")
+        )
     return HANDLERS[type(command)](ctx, command)

@@ -1,4 +1,8 @@
-"""Teams, admins and workspace policy (threshold, quiet hours, working days)."""
+"""Teams, admins and workspace policy (threshold, quiet hours, working days).
+
+Every reply says what actually happened: who was added and who already was, who was not in the
+team, what was "already" so, and what a policy change means for cadences that exist.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ from sqlalchemy import delete, func, select
 from bot import people, planner
 from bot.commands import ast as A
 from bot.context import Context
-from bot.domain import WEEKDAY_NAMES
+from bot.i18n import Tr
 from bot.messages import Para, Quote, Reply
-from bot.privacy import MIN_THRESHOLD
+from bot.welcome import welcome
 from storage.models import Cadence, Person, Team, TeamMember
 
 
@@ -23,35 +27,54 @@ def find_team(ctx: Context, name: str) -> Team | None:
     )
 
 
+def no_team(t: Tr, name: str) -> list[Reply]:
+    return _say(t._("There is no team called *{team}*. See `team list`.", team=name))
+
+
 def _resolve_all(ctx: Context, mentions: tuple[A.Mention, ...]) -> tuple[list[Person], list[str]]:
     found, missing = [], []
     for mention in mentions:
         person = people.resolve(ctx.session, ctx.workspace, mention)
         if person is None:
             missing.append(mention.label or mention.ref)
-        else:
+        elif person not in found:
             found.append(person)
     return found, missing
 
 
-def _unknown_people(missing: list[str]) -> list[Reply]:
+def _unknown_people(t: Tr, missing: list[str]) -> list[Reply]:
     return _say(
-        f"I don't know {', '.join(missing)} yet. They need to have used Coachbot (or been seen by it) "
-        "first; nothing was changed."
+        t._(
+            "I don't know {names} yet. They need to have used Coachbot (or been seen by it) first;"
+            " nothing was changed.",
+            names=t.list(missing),
+        )
     )
 
 
+def _names(t: Tr, found: list[Person]) -> str:
+    return t.list(p.display_name for p in found)
+
+
+def _size(ctx: Context, team: Team) -> int:
+    return ctx.session.scalar(select(func.count()).where(TeamMember.team_id == team.id)) or 0
+
+
 def team_create(ctx: Context, cmd: A.TeamCreate) -> list[Reply]:
+    t = ctx.t
     if find_team(ctx, cmd.team):
-        return _say(f"A team called *{cmd.team}* already exists.")
+        return _say(t._("A team called *{team}* already exists.", team=cmd.team))
     managers, missing = _resolve_all(ctx, (cmd.manager,))
     if missing:
-        return _unknown_people(missing)
+        return _unknown_people(t, missing)
     ctx.session.add(Team(workspace_id=ctx.workspace.id, name=cmd.team, manager_id=managers[0].id))
     ctx.session.flush()
     return _say(
-        f"Created team *{cmd.team}*, managed by {managers[0].display_name}. "
-        f"Add people with `team add {cmd.team} @person …`."
+        t._(
+            "Created team *{team}*, managed by {manager}. Add people with `team add {team} @person …`.",
+            team=cmd.team,
+            manager=managers[0].display_name,
+        )
     )
 
 
@@ -61,66 +84,142 @@ def _team_and_people(
     """The named team and the mentioned people, or the reply explaining which one is missing."""
     team = find_team(ctx, name)
     if team is None:
-        return _say(f"There is no team called *{name}*. See `team list`.")
+        return no_team(ctx.t, name)
     members, missing = _resolve_all(ctx, mentions)
     if missing:
-        return _unknown_people(missing)
+        return _unknown_people(ctx.t, missing)
     return team, members
+
+
+def _manager_note(t: Tr, team: Team, named: list[Person]) -> list[str]:
+    if not any(p.id == team.manager_id for p in named):
+        return []
+    return [
+        t._(
+            "{name} manages *{team}*, so they are not one of its members (they get the manager's"
+            " check-ins instead).",
+            name=team.manager.display_name,
+            team=team.name,
+        )
+    ]
 
 
 def team_add(ctx: Context, cmd: A.TeamAdd) -> list[Reply]:
     found = _team_and_people(ctx, cmd.team, cmd.members)
     if isinstance(found, list):
         return found
-    team, members = found
+    team, named = found
+    t = ctx.t
     current = set(ctx.session.scalars(select(TeamMember.person_id).where(TeamMember.team_id == team.id)))
-    added = [m for m in members if m.id not in current and m.id != team.manager_id]
-    for member in added:
-        ctx.session.add(TeamMember(team_id=team.id, person_id=member.id))
-        current.add(member.id)
+    added = [p for p in named if p.id not in current and p.id != team.manager_id]
+    already = [p for p in named if p.id in current]
+    for person in added:
+        ctx.session.add(TeamMember(team_id=team.id, person_id=person.id))
     ctx.session.flush()
     planner.refresh_slots(ctx.session, team=team, now=ctx.now)
-    if not added:
-        return _say(f"Everyone you named is already in *{team.name}*.")
-    return _say(
-        f"Added {', '.join(m.display_name for m in added)} to *{team.name}* "
-        f"({len(current)} member{'s' if len(current) != 1 else ''})."
-    )
+    lines: list[str] = []
+    welcomed = sum(welcome(ctx.session, team=team, person=p, now=ctx.now) for p in added)
+    if added:
+        lines.append(
+            t.n_(
+                "Added {names} to *{team}*; it now has {count} member.",
+                "Added {names} to *{team}*; it now has {count} members.",
+                _size(ctx, team),
+                names=_names(t, added),
+                team=team.name,
+            )
+        )
+    if welcomed:
+        lines.append(
+            t.n_(
+                "They get a short welcome message saying what will happen and who sees what.",
+                "Each gets a short welcome message saying what will happen and who sees what.",
+                welcomed,
+            )
+        )
+    if already:
+        lines.append(
+            t.n_(
+                "{names} is already in *{team}*.",
+                "{names} are already in *{team}*.",
+                len(already),
+                names=_names(t, already),
+                team=team.name,
+            )
+        )
+    lines += _manager_note(t, team, named)
+    return _say(*lines)
 
 
 def team_remove(ctx: Context, cmd: A.TeamRemove) -> list[Reply]:
     found = _team_and_people(ctx, cmd.team, cmd.members)
     if isinstance(found, list):
         return found
-    team, members = found
-    ids = [m.id for m in members]
-    ctx.session.execute(
-        delete(TeamMember).where(TeamMember.team_id == team.id, TeamMember.person_id.in_(ids))
-    )
-    ctx.session.flush()
-    planner.refresh_slots(ctx.session, team=team, now=ctx.now)
-    return _say(f"Removed {', '.join(m.display_name for m in members)} from *{team.name}*.")
+    team, named = found
+    t = ctx.t
+    current = set(ctx.session.scalars(select(TeamMember.person_id).where(TeamMember.team_id == team.id)))
+    removed = [p for p in named if p.id in current]
+    absent = [p for p in named if p.id not in current and p.id != team.manager_id]
+    if removed:
+        ctx.session.execute(
+            delete(TeamMember).where(
+                TeamMember.team_id == team.id, TeamMember.person_id.in_([p.id for p in removed])
+            )
+        )
+        ctx.session.flush()
+        planner.refresh_slots(ctx.session, team=team, now=ctx.now)
+    lines: list[str] = []
+    if removed:
+        lines.append(
+            t.n_(
+                "Removed {names} from *{team}*; it now has {count} member.",
+                "Removed {names} from *{team}*; it now has {count} members.",
+                _size(ctx, team),
+                names=_names(t, removed),
+                team=team.name,
+            )
+        )
+    if absent:
+        lines.append(
+            t.n_(
+                "{names} is not in *{team}*, so there was nothing to remove.",
+                "{names} are not in *{team}*, so there was nothing to remove.",
+                len(absent),
+                names=_names(t, absent),
+                team=team.name,
+            )
+        )
+    lines += _manager_note(t, team, named)
+    return _say(*lines)
 
 
 def team_list(ctx: Context, _cmd: A.TeamList) -> list[Reply]:
+    t = ctx.t
     teams = ctx.session.scalars(
         select(Team).where(Team.workspace_id == ctx.workspace.id).order_by(Team.name)
     ).all()
     if not teams:
-        return _say("No teams yet. An admin can create one with `team create <team> --manager @person`.")
-    lines = ["*Teams*"]
+        return _say(t._("No teams yet. An admin can create one with `team create <team> --manager @person`."))
+    lines = ["*" + t._("Teams") + "*"]
     for team in teams:
-        size = ctx.session.scalar(select(func.count()).where(TeamMember.team_id == team.id)) or 0
         lines.append(
-            f"• *{team.name}* — {team.manager.display_name}, {size} member{'s' if size != 1 else ''}"
+            "• "
+            + t.n_(
+                "*{team}* — {manager}, {count} member",
+                "*{team}* — {manager}, {count} members",
+                _size(ctx, team),
+                team=team.name,
+                manager=team.manager.display_name,
+            )
         )
     return _say(*lines)
 
 
 def team_show(ctx: Context, cmd: A.TeamShow) -> list[Reply]:
+    t = ctx.t
     team = find_team(ctx, cmd.team)
     if team is None:
-        return _say(f"There is no team called *{cmd.team}*. See `team list`.")
+        return no_team(t, cmd.team)
     members = ctx.session.scalars(
         select(Person)
         .join(TeamMember, TeamMember.person_id == Person.id)
@@ -132,46 +231,63 @@ def team_show(ctx: Context, cmd: A.TeamShow) -> list[Reply]:
         .where(Cadence.team_id == team.id, Cadence.removed_at.is_(None))
         .order_by(Cadence.name)
     ).all()
-    lines = [
-        f"*{team.name}*",
-        f"Manager: {team.manager.display_name}",
-        f"Members ({len(members)}): " + (", ".join(m.display_name for m in members) or "none yet"),
-        "Cadences: " + (", ".join(cadences) or "none"),
-    ]
+    lines = [f"*{team.name}*", t._("Manager: {name}", name=team.manager.display_name)]
+    if members:
+        lines.append(
+            t.n_(
+                "{count} member: {names}",
+                "{count} members: {names}",
+                len(members),
+                names=t.list(m.display_name for m in members),
+            )
+        )
+    else:
+        lines.append(t._("No members yet."))
+    lines.append(t._("Cadences: {names}", names=t.list(cadences)) if cadences else t._("No cadences yet."))
     if team.binding:
-        lines.append(f"Membership follows: {team.binding}")
+        lines.append(t._("Membership follows: {source}", source=team.binding))
     return _say(*lines)
 
 
 def team_bind(ctx: Context, cmd: A.TeamBind) -> list[Reply]:
+    t = ctx.t
     team = find_team(ctx, cmd.team)
     if team is None:
-        return _say(f"There is no team called *{cmd.team}*. See `team list`.")
+        return no_team(t, cmd.team)
     team.binding = cmd.source
     return [
         Reply(
             (
-                Para(f"*{team.name}* will now follow the members of"),
+                Para(t._("*{team}* will now follow the members of", team=team.name)),
                 Quote(cmd.source),
-                Para("Membership is refreshed from the platform every few minutes."),
+                Para(t._("Membership is refreshed from the platform every few minutes.")),
             )
         )
     ]
 
 
 def admin_add(ctx: Context, cmd: A.AdminAdd) -> list[Reply]:
+    t = ctx.t
     found, missing = _resolve_all(ctx, (cmd.person,))
     if missing:
-        return _unknown_people(missing)
-    found[0].granted_admin = True
-    return _say(f"{found[0].display_name} is now a Coachbot admin.")
+        return _unknown_people(t, missing)
+    person = found[0]
+    if person.granted_admin:
+        return _say(t._("{name} is already a Coachbot admin.", name=person.display_name))
+    person.granted_admin = True
+    return _say(t._("{name} is now a Coachbot admin.", name=person.display_name))
 
 
 def admin_remove(ctx: Context, cmd: A.AdminRemove) -> list[Reply]:
+    t = ctx.t
     found, missing = _resolve_all(ctx, (cmd.person,))
     if missing:
-        return _unknown_people(missing)
+        return _unknown_people(t, missing)
     person = found[0]
+    if not person.is_admin:
+        return _say(
+            t._("{name} is not a Coachbot admin, so there was nothing to remove.", name=person.display_name)
+        )
     others = ctx.session.scalar(
         select(func.count()).where(
             Person.workspace_id == ctx.workspace.id,
@@ -180,46 +296,22 @@ def admin_remove(ctx: Context, cmd: A.AdminRemove) -> list[Reply]:
         )
     )
     if not others:
-        return _say("That would leave nobody able to administer Coachbot, so I left it as it is.")
-    person.granted_admin = False
-    note = (
-        " (they are still a workspace admin on the platform, which also counts)"
-        if person.platform_admin
-        else ""
-    )
-    return _say(f"{person.display_name} is no longer a Coachbot admin{note}.")
-
-
-def threshold(ctx: Context, cmd: A.Threshold) -> list[Reply]:
-    if cmd.k < MIN_THRESHOLD:
+        return _say(t._("That would leave nobody able to administer Coachbot, so I left it as it is."))
+    if not person.granted_admin:
         return _say(
-            f"The threshold cannot go below {MIN_THRESHOLD}: smaller groups are too easy to de-anonymise."
+            t._(
+                "{name} is an admin because they are a workspace admin on the platform; only the platform"
+                " can change that.",
+                name=person.display_name,
+            )
         )
-    ctx.workspace.threshold = cmd.k
-    return _say(f"Team results now need at least {cmd.k} answers before a manager sees anything.")
-
-
-def quiet_hours(ctx: Context, cmd: A.QuietHours) -> list[Reply]:
-    ws = ctx.workspace
-    if cmd.start is None or cmd.end is None:
-        ws.quiet_start = ws.quiet_end = None
-        text = "Quiet hours are off."
-    else:
-        ws.quiet_start, ws.quiet_end = f"{cmd.start:%H:%M}", f"{cmd.end:%H:%M}"
-        text = f"Nobody will be nudged between {ws.quiet_start} and {ws.quiet_end}, in their own time zone."
-    _refresh_workspace(ctx)
-    return _say(text)
-
-
-def workdays(ctx: Context, cmd: A.Workdays) -> list[Reply]:
-    ctx.workspace.workdays = ",".join(str(d) for d in sorted(cmd.days))
-    _refresh_workspace(ctx)
-    names = ", ".join(WEEKDAY_NAMES[d] for d in sorted(cmd.days))
-    return _say(f"Working days are now {names}. Check-ins skip every other day.")
-
-
-def _refresh_workspace(ctx: Context) -> None:
-    ctx.session.flush()
-    live = select(Cadence).where(Cadence.workspace_id == ctx.workspace.id, Cadence.removed_at.is_(None))
-    for cadence in ctx.session.scalars(live).all():
-        planner.refresh_slots(ctx.session, cadence=cadence, now=ctx.now)
+    person.granted_admin = False
+    if person.platform_admin:
+        return _say(
+            t._(
+                "{name} is no longer a Coachbot admin by grant, but is still a workspace admin on the"
+                " platform, which also counts.",
+                name=person.display_name,
+            )
+        )
+    return _say(t._("{name} is no longer a Coachbot admin.", name=person.display_name))

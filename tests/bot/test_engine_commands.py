@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import time
 
 import pytest
 from sqlalchemy import select
@@ -10,11 +11,13 @@ from sqlalchemy import select
 from adapters.local import LocalChat
 from bot.core import Coachbot
 from bot.events import Actor, CommandIssued
+from bot.i18n import tr
 from bot.messages import Quote
 from storage.models import Cadence, Person, Team, TeamMember, Vacation, Workspace
 from tests.bot.test_engine_helpers import answers, checkins, last_reply, org, run
 
 NY = "America/New_York"
+NINE = tr("en").time(time(9, 0))  # "9:00 AM" as this Babel writes it
 SYDNEY = "Australia/Sydney"
 
 
@@ -104,7 +107,8 @@ def test_the_last_admin_cannot_be_removed(chat: LocalChat, core: Coachbot) -> No
         ("threshold many", "threshold"),
         ("quiet-hours 25:00-07:00", "quiet-hours"),
         ("workdays funday", "workdays"),
-        ("skip", "skip <cadence>"),
+        ("skip a b", "skip <cadence>"),
+        ("threshold 51", "threshold <K>"),
         ("privacy shred", "privacy"),
     ],
 )
@@ -157,9 +161,9 @@ def test_status_shows_next_nudge_in_my_own_zone(chat: LocalChat) -> None:
     run(chat, ":as cy", "status")
     reply = last_reply(chat)
     assert "times in Australia/Sydney" in reply
-    assert "Next: *p* on Mon 23 Nov at 09:00" in reply
+    assert f"Next: *p* on Mon, Nov 23, {NINE}" in reply
     run(chat, ":as bo", "status")
-    assert "Next: *p* on Mon 23 Nov at 09:00" in last_reply(chat)
+    assert f"Next: *p* on Mon, Nov 23, {NINE}" in last_reply(chat)
     assert "times in America/New_York" in last_reply(chat)
 
 
@@ -167,16 +171,16 @@ def test_status_shows_open_checkins_with_progress_and_closing_time(chat: LocalCh
     setup(chat)
     run(chat, ":advance to 2026-11-23 09:00 America/New_York", ":as bo", "> 4", "status")
     reply = last_reply(chat)
-    assert "Open: *p* — 1/3 answered, until Wed 25 Nov 09:00" in reply
-    assert "Next: *p* on Mon 30 Nov at 09:00" in reply
+    assert f"Open: *p* — 1/3 answered, until Wed, Nov 25, {NINE}" in reply
+    assert f"Next: *p* on Mon, Nov 30, {NINE}" in reply
 
 
 def test_status_shows_vacation_and_skip_moves_next(chat: LocalChat) -> None:
     setup(chat)
     run(chat, ":as bo", "vacation 2026-11-23 2026-11-24", "status")
     reply = last_reply(chat)
-    assert "Vacation: 23 Nov – 24 Nov 2026" in reply
-    assert "Next: *p* on Mon 30 Nov at 09:00" in reply
+    assert "Vacation: Nov 23 – Nov 24, 2026" in reply
+    assert f"Next: *p* on Mon, Nov 30, {NINE}" in reply
 
 
 def test_status_of_someone_with_nothing(chat: LocalChat) -> None:
@@ -188,8 +192,9 @@ def test_status_of_someone_with_nothing(chat: LocalChat) -> None:
 def test_admin_status_shows_participation_only_for_big_enough_groups(chat: LocalChat) -> None:
     setup(chat)
     run(chat, ":advance to 2026-11-24 12:00 America/New_York", ":as ada", "status")
-    reply = last_reply(chat)
-    assert "*p* (t, weekly mon at 09:00): group too small to show" in reply
+    assert f"*p* (t, weekly mon at {NINE}): no finished run yet" in last_reply(chat)
+    run(chat, ":advance to 2026-11-26 12:00 America/New_York", "status")
+    assert f"*p* (t, weekly mon at {NINE}): group too small to show" in last_reply(chat)
 
 
 # -- privacy ----------------------------------------------------------------------------------------------
@@ -207,7 +212,8 @@ def test_privacy_says_what_is_stored(chat: LocalChat) -> None:
     run(chat, ":as bo", "privacy")
     reply = last_reply(chat)
     assert "What Coachbot stores about you" in reply
-    assert "Teams: t. Check-ins: 1. Answers: 3." in reply
+    assert "Teams: t." in reply
+    assert "Yours: 1 check-in, 3 answers, 1 vacation." in reply
     assert "at least 5 people answered" in reply
 
 
@@ -232,7 +238,7 @@ def test_privacy_export_contains_my_answers_and_only_mine(chat: LocalChat, core:
 def test_privacy_delete_erases_mine_and_leaves_others(chat: LocalChat, core: Coachbot) -> None:
     answered(chat)
     run(chat, ":as bo", "privacy delete")
-    assert "Deleted 1 check-ins and 3 answers" in last_reply(chat)
+    assert "Deleted 1 check-in and 3 answers" in last_reply(chat)
     assert answers(core, "bo") == []
     assert checkins(core, "bo") == []
     assert [a.text for a in answers(core, "mo")] == ["manager words"]
@@ -241,7 +247,7 @@ def test_privacy_delete_erases_mine_and_leaves_others(chat: LocalChat, core: Coa
         assert session.scalars(select(Vacation)).all() == []
         assert session.scalar(select(Person).where(Person.platform_id == "bo")) is not None
     run(chat, "privacy")
-    assert "Check-ins: 0. Answers: 0." in last_reply(chat)
+    assert "Yours: 0 check-ins, 0 answers, 0 vacations." in last_reply(chat)
     # Next week bo is asked again as usual.
     run(chat, ":advance to 2026-11-30 09:00 America/New_York")
     assert len(checkins(core, "bo")) == 1

@@ -25,13 +25,17 @@ from bot.commands import (
     CadenceShow,
     Command,
     CommandError,
+    Decline,
     Help,
+    History,
     Mention,
     NeedsForm,
     Privacy,
     Prompts,
     QuietHours,
     Skip,
+    SkipQuestion,
+    Snooze,
     Status,
     TeamAdd,
     TeamBind,
@@ -58,8 +62,11 @@ BASE = 'cadence add sync --team eng --audience members --every "weekly mon" --at
 
 def cadence(**changes: object) -> CadenceAdd:
     fields: dict[str, object] = {
-        "name": "sync", "team": "eng", "audience": Audience.MEMBERS,
-        "recurrence": Recurrence("weekly", weekday=0), "at": time(9, 30),
+        "name": "sync",
+        "team": "eng",
+        "audience": Audience.MEMBERS,
+        "recurrence": Recurrence("weekly", weekday=0),
+        "at": time(9, 30),
     }
     fields.update(changes)
     return CadenceAdd(**fields)  # type: ignore[arg-type]
@@ -78,14 +85,18 @@ VALID: list[tuple[str, Command]] = [
     ("help cadence new", Help("cadence add")),
     ("/coach help status", Help("status")),
     ("team create eng --manager @alice", TeamCreate("eng", ALICE)),
-    ("team create Eng.Platform_2 --manager <@U123ABC|alice>",
-     TeamCreate("Eng.Platform_2", Mention("U123ABC", "alice"))),
+    (
+        "team create Eng.Platform_2 --manager <@U123ABC|alice>",
+        TeamCreate("Eng.Platform_2", Mention("U123ABC", "alice")),
+    ),
     ("team create eng --manager=<@U123ABC>", TeamCreate("eng", U1)),
     ("team new eng @alice", TeamCreate("eng", ALICE)),
     ("team add eng @alice <@U123ABC>", TeamAdd("eng", (ALICE, U1))),
     ("team add eng @alice @alice", TeamAdd("eng", (ALICE,))),
-    ("team remove eng <@U123ABC|Ann O'Neil Smith>",
-     TeamRemove("eng", (Mention("U123ABC", "Ann O'Neil Smith"),))),
+    (
+        "team remove eng <@U123ABC|Ann O'Neil Smith>",
+        TeamRemove("eng", (Mention("U123ABC", "Ann O'Neil Smith"),)),
+    ),
     ("team rm eng @alice", TeamRemove("eng", (ALICE,))),
     ("team list", TeamList()),
     ("teams", TeamList()),
@@ -96,22 +107,36 @@ VALID: list[tuple[str, Command]] = [
     ("team bind eng <!subteam^S123|@eng team>", TeamBind("eng", "<!subteam^S123|@eng team>")),
     ("team bind eng teams:19:abc@thread.tacv2", TeamBind("eng", "teams:19:abc@thread.tacv2")),
     (BASE, cadence()),
-    ('/coach cadence add sync --team eng --audience members --every "every 2 weeks tue" --at 9:30',
-     cadence(recurrence=Recurrence("weekly", weekday=1, interval_weeks=2))),
-    ("cadence add sync --team eng --audience members --every “monthly last fri” --at 09:30",
-     cadence(recurrence=Recurrence("monthly_nth", weekday=4, nth="last"))),
-    ("cadence add sync --team eng --audience members --every ‘monthly first mon’ --at 09:30",
-     cadence(recurrence=Recurrence("monthly_nth", weekday=0, nth="first"))),
-    ("cadence add sync --at 09:30 --every 'daily' --audience MANAGER --team eng",
-     cadence(audience=Audience.MANAGER, recurrence=Recurrence("daily"))),
-    ("cadence add sync --team=eng --audience=both --every=weekly mon --at=09:30",
-     cadence(audience=Audience.BOTH)),
+    (
+        '/coach cadence add sync --team eng --audience members --every "every 2 weeks tue" --at 9:30',
+        cadence(recurrence=Recurrence("weekly", weekday=1, interval_weeks=2)),
+    ),
+    (
+        "cadence add sync --team eng --audience members --every “monthly last fri” --at 09:30",
+        cadence(recurrence=Recurrence("monthly_nth", weekday=4, nth="last")),
+    ),
+    (
+        "cadence add sync --team eng --audience members --every ‘monthly first mon’ --at 09:30",
+        cadence(recurrence=Recurrence("monthly_nth", weekday=0, nth="first")),
+    ),
+    (
+        "cadence add sync --at 09:30 --every 'daily' --audience MANAGER --team eng",
+        cadence(audience=Audience.MANAGER, recurrence=Recurrence("daily")),
+    ),
+    (
+        "cadence add sync --team=eng --audience=both --every=weekly mon --at=09:30",
+        cadence(audience=Audience.BOTH),
+    ),
     ("cadence add sync --team eng --audience team --every weekly mon --at 09:30", cadence()),
     ("cadence add sync —team eng –audience members --every 'weekly mon' --at 09:30", cadence()),
-    (BASE + " --prompts starter --questions 3 --window 2d --anonymous yes",
-     cadence(prompts="starter", questions=3, window=timedelta(days=2), anonymous=True)),
-    (BASE + " --anonymous off --window 12h --questions 10",
-     cadence(anonymous=False, window=timedelta(hours=12), questions=10)),
+    (
+        BASE + " --prompts starter --questions 3 --window 2d --anonymous yes",
+        cadence(prompts="starter", questions=3, window=timedelta(days=2), anonymous=True),
+    ),
+    (
+        BASE + " --anonymous off --window 12h --questions 10",
+        cadence(anonymous=False, window=timedelta(hours=12), questions=10),
+    ),
     (BASE + " --window 1w", cadence(window=timedelta(weeks=1))),
     (BASE + " --window 90m", cadence(window=timedelta(minutes=90))),
     (BASE + " --window 1d12h", cadence(window=timedelta(hours=36))),
@@ -134,6 +159,28 @@ VALID: list[tuple[str, Command]] = [
     ("vacation clear", VacationClear()),
     ("pto clear", VacationClear()),
     ("skip sync", Skip("sync")),
+    ("skip", SkipQuestion()),
+    ("Skip", SkipQuestion()),
+    ("skip all", Decline()),
+    ("skip ALL", Decline()),
+    ("pass", Decline()),
+    ("decline", Decline()),
+    ("later", Snooze(None)),
+    ("snooze", Snooze(None)),
+    ("snooze 2h", Snooze(timedelta(hours=2))),
+    ("snooze 30m", Snooze(timedelta(minutes=30))),
+    ("snooze 1d", Snooze(timedelta(days=1))),
+    ("snooze for 2 hours", Snooze(timedelta(hours=2))),
+    ("later 45m", Snooze(timedelta(minutes=45))),
+    ("history", History(None)),
+    ("history sync", History("sync")),
+    ("hilfe", Help(None)),
+    ("Hilfe skip", Help("skip")),
+    ("aide", Help(None)),
+    ("ayuda", Help(None)),
+    ("help later", Help("snooze")),
+    ("help pass", Help("pass")),
+    ("help history", Help("history")),
     ("status", Status()),
     ("Coach STATUS", Status()),
     ("privacy", Privacy("show")),
@@ -232,7 +279,10 @@ def test_smart_and_plain_quotes_agree() -> None:
     start = "cadence add sync --team eng --audience members --every "
     plain = parse(start + '"monthly first mon" --at 09:30')
     for quoted in (
-        "“monthly first mon”", "'monthly first mon'", "‘monthly first mon’", "„monthly first mon“"
+        "“monthly first mon”",
+        "'monthly first mon'",
+        "‘monthly first mon’",
+        "„monthly first mon“",
     ):
         assert parse(f"{start}{quoted} --at 09:30") == plain
 
@@ -295,7 +345,18 @@ MALFORMED: list[tuple[str, str]] = [
     ("vacation 2025-02-30 2025-03-01", "vacation"),
     ("vacation 20250701 20250714", "vacation"),
     ("vacation 2025-07-01 2025-07-02 2025-07-03", "vacation"),
-    ("skip", "skip"),
+    ("skip a b", "skip"),
+    ("skip bad/name", "skip"),
+    ("pass now", "pass"),
+    ("snooze soon", "snooze"),
+    ("snooze 1m", "snooze"),
+    ("snooze 8d", "snooze"),
+    ("later forever", "snooze"),
+    ("history a b", "history"),
+    ("history bad/name", "history"),
+    ("threshold 51", "threshold"),
+    ("threshold 1000", "threshold"),
+    (BASE.replace("sync", "all"), "cadence add"),
     ("status now", "status"),
     ("privacy nuke", "privacy"),
     ("privacy export now", "privacy"),
@@ -339,8 +400,10 @@ def test_unknown_option_is_named() -> None:
         parse(BASE + " --colour blue")
 
 
-@pytest.mark.parametrize(("text", "suggestion"), [("stauts", "status"), ("vaction x", "vacation"),
-                                                  ("tema list", "team"), ("team lsit", "list")])
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [("stauts", "status"), ("vaction x", "vacation"), ("tema list", "team"), ("team lsit", "list")],
+)
 def test_unknown_command_suggests(text: str, suggestion: str) -> None:
     with pytest.raises(CommandError) as err:
         parse(text)
@@ -395,14 +458,101 @@ def test_error_str_without_usage() -> None:
 
 
 _WORDS = [
-    "help", "team", "create", "add", "remove", "list", "show", "bind", "cadence", "pause", "resume",
-    "run", "prompts", "vacation", "clear", "skip", "status", "privacy", "export", "delete", "admin",
-    "threshold", "quiet-hours", "workdays", "--team", "--manager", "--audience", "--every", "--at",
-    "--prompts", "--questions", "--window", "--anonymous", "--at=", "--every=", "--", "-", "—", "eng",
-    "@alice", "<@U1>", "<@U1|a b>", "<#C1|x>", "<", ">", "|", "weekly", "monthly", "last", "first",
-    "mon", "sun-thu", "sat-wed", "2025-07-01", "2025-02-30", "09:30", "25:99", "22:00-07:00", "3", "0",
-    "-1", "99999999999999999999", "2d", "30m", "yes", "maybe", '"', "'", "“", "”", "’", "\\", "\n", "\x00",
-    "\ue000", "\ue0010\ue001", "é", "٣", "off", "members", "every", "2", "weeks", "=", "/coach", "coach",
+    "help",
+    "team",
+    "create",
+    "add",
+    "remove",
+    "list",
+    "show",
+    "bind",
+    "cadence",
+    "pause",
+    "resume",
+    "run",
+    "prompts",
+    "vacation",
+    "clear",
+    "skip",
+    "status",
+    "privacy",
+    "export",
+    "delete",
+    "admin",
+    "threshold",
+    "quiet-hours",
+    "workdays",
+    "--team",
+    "--manager",
+    "--audience",
+    "--every",
+    "--at",
+    "--prompts",
+    "--questions",
+    "--window",
+    "--anonymous",
+    "--at=",
+    "--every=",
+    "--",
+    "-",
+    "—",
+    "eng",
+    "@alice",
+    "<@U1>",
+    "<@U1|a b>",
+    "<#C1|x>",
+    "<",
+    ">",
+    "|",
+    "weekly",
+    "monthly",
+    "last",
+    "first",
+    "mon",
+    "sun-thu",
+    "sat-wed",
+    "2025-07-01",
+    "2025-02-30",
+    "09:30",
+    "25:99",
+    "22:00-07:00",
+    "3",
+    "0",
+    "-1",
+    "99999999999999999999",
+    "2d",
+    "30m",
+    "yes",
+    "maybe",
+    '"',
+    "'",
+    "“",
+    "”",
+    "’",
+    "\\",
+    "\n",
+    "\x00",
+    "\ue000",
+    "\ue0010\ue001",
+    "é",
+    "٣",
+    "off",
+    "members",
+    "every",
+    "2",
+    "weeks",
+    "=",
+    "/coach",
+    "coach",
+    "all",
+    "pass",
+    "later",
+    "snooze",
+    "history",
+    "hilfe",
+    "2h",
+    "for",
+    "1m",
 ]
 
 
@@ -420,3 +570,56 @@ def test_fuzz_only_commands_or_command_errors() -> None:
             assert str(err)
         else:
             assert type(result).__module__ == "bot.commands.ast", (text, result)
+
+
+# -- errors in the reader's language ------------------------------------------------------------------
+
+
+def test_errors_render_in_the_readers_language_and_keep_the_usage_as_syntax() -> None:
+    from bot.i18n import tr
+
+    with pytest.raises(CommandError) as err:
+        parse(BASE.replace("--at 09:30", "--at 9am"))
+    sentence = "`--at` braucht eine Uhrzeit wie 09:30 (bekommen: `9am`)."
+    assert err.value.render(tr("de")).startswith(sentence + "\nAufruf: cadence add <name>")
+    assert err.value.render_message(tr("de")) == sentence
+    # English, for logs and old callers:
+    assert err.value.message == "`--at` needs a time like 09:30 (got `9am`)."
+    assert str(err.value) == err.value.render(tr("en"))
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        (BASE.replace("--at 09:30", "--at 9am"), "at"),
+        (BASE.replace("--at 09:30", ""), "at"),
+        (BASE.replace('"weekly mon"', '"weekly funday"'), "every"),
+        (BASE.replace('"weekly mon"', '"monthly 31"'), "every"),
+        (BASE.replace("members", "nobody"), "audience"),
+        (BASE + " --questions 11", "questions"),
+        (BASE + " --window 5w", "window"),
+        (BASE + " --anonymous maybe", "anonymous"),
+        (BASE + " --prompts bad/set", "prompts"),
+        (BASE.replace("sync", "bad/name", 1), "name"),
+        (BASE.replace("sync", "all", 1), "name"),
+        ("team show bad/name", None),
+    ],
+)
+def test_errors_name_the_field_they_are_about(text: str, field: str | None) -> None:
+    with pytest.raises(CommandError) as err:
+        parse(text)
+    assert err.value.field == field
+
+
+def test_skip_all_always_declines_and_no_cadence_may_be_called_all() -> None:
+    assert parse("skip all") == Decline()
+    with pytest.raises(CommandError, match="`skip all` ends a check-in"):
+        parse(BASE.replace("sync", "ALL", 1))
+
+
+def test_help_lists_the_checkin_words() -> None:
+    overview = help_text(None)
+    for word in ("`skip`", "`pass`", "`snooze`", "`history`"):
+        assert word in overview
+    assert "`later`" in help_text("later") and "`skip all`" in help_text("skip")
+    assert "hilfe" in help_text("help")

@@ -1,0 +1,291 @@
+"""The grammar of each command: what its words mean, once split into positionals and options.
+
+One function per command path turns an :class:`~bot.commands.args.Args` into an AST value
+or refuses it; :mod:`bot.commands.parser` finds the path and splits the words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from bot.commands import ast as A
+from bot.commands.args import NAME_KINDS, Args, mention_arg, name_arg
+from bot.commands.errors import Msg, NeedsForm
+from bot.commands.usage import USAGE, canonical_topic
+from bot.commands.values import (
+    MAX_THRESHOLD,
+    SNOOZE_RANGE,
+    clip,
+    int_between,
+    parse_recurrence,
+    read_audience,
+    read_bool,
+    read_date,
+    read_duration,
+    read_mention,
+    read_name,
+    read_time,
+    read_weekday,
+)
+from bot.i18n import N_
+
+RESERVED = frozenset({"all"})
+"""Words a cadence may not be called: `skip all` ends a check-in, so `all` must never name a cadence."""
+
+OPTIONS: dict[str, dict[str, bool]] = {  # path -> option -> takes several words (until the next --option)
+    "team create": {"manager": False},
+    "cadence add": {
+        "team": False,
+        "audience": False,
+        "every": True,
+        "at": False,
+        "prompts": False,
+        "questions": False,
+        "window": False,
+        "anonymous": False,
+    },
+}
+
+
+def _no_args(make: Callable[[], A.Command]) -> Callable[[Args], A.Command]:
+    def handle(a: Args) -> A.Command:
+        a.exactly()
+        return make()
+
+    return handle
+
+
+def _one_name(make: Callable[[str], A.Command], kind: str) -> Callable[[Args], A.Command]:
+    def handle(a: Args) -> A.Command:
+        return make(name_arg(a, a.exactly(NAME_KINDS[kind][0])[0], kind))
+
+    return handle
+
+
+def _help(a: Args) -> A.Command:
+    if not a.pos:
+        return A.Help(None)
+    topic = canonical_topic(" ".join(a.pos))
+    if topic is None:
+        a.fail(
+            N_("I have no help on `{topic}`. Try plain `help` for the full list."),
+            topic=clip(" ".join(a.pos)),
+        )
+    return A.Help(topic)
+
+
+def _team_create(a: Args) -> A.Command:
+    if "manager" not in a.opts and len(a.pos) == 2:  # team create design @alice
+        a.opts["manager"] = a.pos.pop()
+    team = name_arg(a, a.exactly(N_("a team name"))[0], "team")
+    return A.TeamCreate(team, a.need("manager", read_mention))
+
+
+def _team_members(a: Args) -> tuple[str, tuple[A.Mention, ...]]:
+    if not a.pos:
+        a.fail(N_("`{command}` needs {what}."), command=a.path, what=Msg(N_("a team name")))
+    if len(a.pos) == 1:
+        a.fail(N_("Mention at least one person, like @alice."))
+    people: dict[str, A.Mention] = {}
+    for token in a.pos[1:]:
+        person = mention_arg(a, token)
+        people.setdefault(person.ref, person)
+    return name_arg(a, a.pos[0], "team"), tuple(people.values())
+
+
+def _team_bind(a: Args) -> A.Command:
+    team, source = a.exactly(N_("a team name"), N_("a channel or group to follow"))
+    if len(source) > 300:
+        a.fail(N_("That channel or group reference is too long."))
+    return A.TeamBind(name_arg(a, team, "team"), source)
+
+
+def _cadence_add(a: Args) -> A.Command:
+    if not a.pos and not a.opts:
+        raise NeedsForm(
+            N_("Let's set up a cadence: give it a name, team, audience, schedule and time."),
+            USAGE["cadence add"],
+        )
+    name = name_arg(a, a.exactly(N_("a name for the cadence"))[0], "cadence")
+    if name.lower() in RESERVED:
+        a.fail(
+            N_(
+                "`{name}` is taken by the command language (`skip all` ends a check-in); choose another name."
+            ),
+            field="name",
+            name=name,
+        )
+    return A.CadenceAdd(
+        name,
+        team=a.need("team", read_name),
+        audience=a.need("audience", read_audience),
+        recurrence=parse_recurrence(a.need("every", str)),
+        at=a.need("at", read_time),
+        prompts=a.option("prompts", read_name),
+        questions=a.option("questions", int_between(1, 10)),
+        window=a.option("window", read_duration),
+        anonymous=a.option("anonymous", read_bool),
+    )
+
+
+def _prompts(a: Args) -> A.Command:
+    if not a.pos:
+        return A.Prompts(None)
+    return A.Prompts(name_arg(a, a.exactly(N_("a prompt set"))[0], "prompt set"))
+
+
+def _vacation(a: Args) -> A.Command:
+    words = [w for w in a.pos if w.lower() not in ("to", "until", "till", "-", "–", "—")]
+    if len(words) == 1 and words[0].lower() in ("clear", "off", "none", "cancel", "end"):
+        return A.VacationClear()
+    if not words:
+        a.fail(N_("When? Give two dates like 2025-07-01 2025-07-14, or `vacation clear`."))
+    if len(words) > 2:
+        a.fail(N_("I didn't expect `{word}` there."), word=clip(words[2]))
+    start, end = read_date(words[0]), read_date(words[-1])  # one date = just that day
+    for text, value in ((words[0], start), (words[-1], end)):
+        if value is None:
+            a.fail(N_("`{text}` isn't a date I can read; use YYYY-MM-DD, like 2025-07-01."), text=clip(text))
+    assert start is not None and end is not None
+    if end < start:
+        a.fail(N_("The last day comes before the first one; swap them around?"))
+    return A.Vacation(start, end)
+
+
+def _skip(a: Args) -> A.Command:
+    """`skip` = this question, `skip all` = the whole open check-in, `skip <cadence>` = my next one.
+
+    `all` always means the whole check-in: ``cadence add`` refuses it as a name, so no cadence
+    can be shadowed by it.
+    """
+    if not a.pos:
+        return A.SkipQuestion()
+    word = a.exactly(N_("a cadence name"))[0]
+    if word.lower() in RESERVED:
+        return A.Decline()
+    return A.Skip(name_arg(a, word, "cadence"))
+
+
+def _snooze(a: Args) -> A.Command:
+    words = [w for w in a.pos if w.lower() not in ("for", "by")]
+    if not words:
+        return A.Snooze(None)
+    delay = read_duration(" ".join(words), *SNOOZE_RANGE)
+    if delay is None:
+        a.fail(
+            N_(
+                "`{text}` isn't a time I can wait; use minutes, hours or days from 5m to 7d,"
+                " like 30m, 2h or 1d."
+            ),
+            text=clip(" ".join(words)),
+        )
+    return A.Snooze(delay)
+
+
+def _history(a: Args) -> A.Command:
+    if not a.pos:
+        return A.History(None)
+    return A.History(name_arg(a, a.exactly(N_("a cadence name"))[0], "cadence"))
+
+
+_PRIVACY_ACTIONS: dict[str, Literal["show", "export", "delete"]] = {
+    "show": "show",
+    "export": "export",
+    "download": "export",
+    "delete": "delete",
+    "erase": "delete",
+    "forget": "delete",
+}
+
+
+def _privacy(a: Args) -> A.Command:
+    if not a.pos:
+        return A.Privacy("show")
+    word = a.exactly(N_("an action"))[0].lower()
+    if word not in _PRIVACY_ACTIONS:
+        a.fail(N_("`privacy` can `export` or `delete`, not `{word}`."), word=clip(word))
+    return A.Privacy(_PRIVACY_ACTIONS[word])
+
+
+def _threshold(a: Args) -> A.Command:
+    text = a.exactly(N_("a number from 3 to 50"))[0]
+    value = int_between(3, 10**6)(text)
+    if value is None:
+        a.fail(
+            N_(
+                "The threshold must be a whole number from 3 to {max}; fewer than 3 would not stay anonymous."
+            ),
+            max=MAX_THRESHOLD,
+        )
+    if value > MAX_THRESHOLD:
+        a.fail(
+            N_(
+                "A threshold of {k} would hide the results of nearly every team, so I stop at {max}. "
+                "Most teams use 5."
+            ),
+            k=value,
+            max=MAX_THRESHOLD,
+        )
+    return A.Threshold(value)
+
+
+def _quiet_hours(a: Args) -> A.Command:
+    text = "".join(a.pos).lower().replace("–", "-").replace("—", "-").replace("to", "-")
+    if text in ("off", "none", "clear", "disable"):
+        return A.QuietHours(None, None)
+    parts = text.split("-")
+    times = [read_time(p) for p in parts] if len(parts) == 2 else []
+    if len(times) != 2 or times[0] is None or times[1] is None:
+        a.fail(N_("Give the quiet hours like 20:00-08:00, or `quiet-hours off`."))
+    if times[0] == times[1]:
+        a.fail(N_("Start and end are the same; use `quiet-hours off` to turn quiet hours off."))
+    return A.QuietHours(times[0], times[1])
+
+
+def _workdays(a: Args) -> A.Command:
+    days: set[int] = set()
+    text = ",".join(a.pos).lower().replace("–", "-").replace("—", "-")
+    for item in filter(None, text.split(",")):
+        if item in ("weekdays", "all", "everyday"):
+            days.update(range(5) if item == "weekdays" else range(7))
+            continue
+        ends = [read_weekday(part) for part in item.split("-")]
+        if not 1 <= len(ends) <= 2 or None in ends:
+            a.fail(N_("`{text}` isn't a day or range; try mon-fri, sun-thu or mon,tue,thu."), text=clip(item))
+        first, last = ends[0] or 0, ends[-1] or 0
+        days.update((first + step) % 7 for step in range((last - first) % 7 + 1))  # sat-wed wraps
+    if not days:
+        a.fail(N_("Which days? For example `workdays mon-fri`."))
+    return A.Workdays(frozenset(days))
+
+
+HANDLERS: dict[str, Callable[[Args], A.Command]] = {
+    "help": _help,
+    "team create": _team_create,
+    "team add": lambda a: A.TeamAdd(*_team_members(a)),
+    "team remove": lambda a: A.TeamRemove(*_team_members(a)),
+    "team list": _no_args(A.TeamList),
+    "team show": _one_name(A.TeamShow, "team"),
+    "team bind": _team_bind,
+    "cadence add": _cadence_add,
+    "cadence list": _no_args(A.CadenceList),
+    "cadence show": _one_name(A.CadenceShow, "cadence"),
+    "cadence pause": _one_name(A.CadencePause, "cadence"),
+    "cadence resume": _one_name(A.CadenceResume, "cadence"),
+    "cadence remove": _one_name(A.CadenceRemove, "cadence"),
+    "cadence run": _one_name(A.CadenceRun, "cadence"),
+    "prompts": _prompts,
+    "vacation": _vacation,
+    "skip": _skip,
+    "pass": _no_args(A.Decline),
+    "snooze": _snooze,
+    "history": _history,
+    "status": _no_args(A.Status),
+    "privacy": _privacy,
+    "admin add": lambda a: A.AdminAdd(mention_arg(a, a.exactly(N_("a person, like @alice"))[0])),
+    "admin remove": lambda a: A.AdminRemove(mention_arg(a, a.exactly(N_("a person, like @alice"))[0])),
+    "threshold": _threshold,
+    "quiet-hours": _quiet_hours,
+    "workdays": _workdays,
+}
