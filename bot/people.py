@@ -139,8 +139,9 @@ def team_bindings(session: Session, *, platform: str) -> list[tuple[str, str, st
 def sync_team(
     session: Session, *, platform: str, workspace: str, team: str, members: list[str], now: datetime
 ) -> None:
-    """Make a platform-bound team's membership follow the platform roster."""
+    """Make a platform-bound team's membership follow the platform roster; newcomers get the welcome."""
     from bot import planner
+    from bot.welcome import welcome
 
     ws = workspace_for(session, platform=platform, external_id=workspace, now=now)
     row = session.scalar(select(Team).where(Team.workspace_id == ws.id, Team.name == team))
@@ -151,6 +152,9 @@ def sync_team(
     current = set(session.scalars(select(TeamMember.person_id).where(TeamMember.team_id == row.id)))
     for person_id in wanted - current:
         session.add(TeamMember(team_id=row.id, person_id=person_id))
+    session.flush()
+    for person_id in sorted(wanted - current):
+        welcome(session, team=row, person=session.get_one(Person, person_id), now=now)
     if current - wanted:
         session.execute(
             delete(TeamMember).where(TeamMember.team_id == row.id, TeamMember.person_id.in_(current - wanted))

@@ -22,6 +22,8 @@ from bot.events import Actor, ChoiceMade, CommandIssued, MessageEdited, MessageP
 from bot.messages import Reply
 
 PLATFORM = "local"
+TEXT_VERBS = frozenset({"reply", "edit"})
+"""Chat commands whose last argument is free text, taken as typed (no shell quoting)."""
 HELP = """Chat commands (everything else is a message to Coachbot):
   :as <person>                      act as this person (created if new)
   :person <handle> [tz=Area/City] [locale=de] [name="Full Name"] [admin]
@@ -41,10 +43,18 @@ class LocalChat:
     """One local organisation, its people and a hand-moved clock."""
 
     def __init__(
-        self, *, core: Coachbot, clock: ManualClock, org: str = "demo", output: Callable[[str], None] = print
+        self,
+        *,
+        core: Coachbot,
+        clock: ManualClock,
+        org: str = "demo",
+        output: Callable[[str], None] = print,
+        run: str | None = None,
     ) -> None:
         self.core, self.clock, self.org, self.output = core, clock, org, output
-        self.transport = LocalTransport(now=clock.now, on_message=self._show)
+        self.transport = LocalTransport(
+            now=clock.now, on_message=self._show, on_edit=self._show_edit, run=run
+        )
         self.current: str | None = None
         self._zones: dict[str, str] = {}
 
@@ -90,7 +100,8 @@ class LocalChat:
     # -- talking -----------------------------------------------------------------------------------
 
     def _event_id(self) -> str:
-        return self.transport.next_id("e")
+        # Unique across chat sessions on one database: the core ignores an event id it has seen.
+        return self.transport.ref(self.transport.next_id("e"))
 
     def say(self, text: str, *, thread: str | None = None) -> str:
         """Send a direct message (or a thread reply) as the current person; returns its id."""
@@ -116,8 +127,8 @@ class LocalChat:
                     actor,
                     text,
                     channel=f"dm:{actor.person}",
-                    message_id=message_id,
-                    thread=thread,
+                    message_id=self.transport.ref(message_id),
+                    thread=self.transport.ref(thread) if thread else None,
                     direct=True,
                 )
             )
@@ -144,7 +155,13 @@ class LocalChat:
         message.text = text
         self._show_replies(
             self.core.handle(
-                MessageEdited(self._event_id(), self.actor(), f"dm:{message.person}", message_id, text)
+                MessageEdited(
+                    self._event_id(),
+                    self.actor(),
+                    f"dm:{message.person}",
+                    self.transport.ref(message_id),
+                    text,
+                )
             )
         )
         self.deliver()
@@ -175,16 +192,20 @@ class LocalChat:
         while True:
             self.core.tick()
             self.deliver()
-            wake = self.core.next_wakeup()
+            wake = self.next_stop()
             if wake is None or wake > target:
                 break
-            self.clock.set(max(wake, self.clock.now() + timedelta(seconds=1)))
+            self.clock.set(wake)
         self.clock.set(target)
         self.core.tick()
         self.deliver()
 
     def advance(self, delta: timedelta) -> None:
         self.advance_to(self.clock.now() + delta)
+
+    def next_stop(self) -> datetime | None:
+        """The next moment after now when something happens (nudge, reminder, window end, digest)."""
+        return self.core.next_wakeup(later=True)
 
     # -- output -----------------------------------------------------------------------------------
 
@@ -201,6 +222,13 @@ class LocalChat:
         when = self._local(message.person, message.at)
         head = f"[{message.id} to {message.person}, {when}, {message.kind}, {where}]"
         self.output(head + "\n" + _indent(message.text))
+
+    def _show_edit(self, message: LocalMessage) -> None:
+        """An in-place update: the same message, rewritten (Slack shows "edited")."""
+        when = self._local(message.person, message.edited_at or message.at)
+        self.output(
+            f"[{message.id} to {message.person} edited, {when}, {message.kind}]\n" + _indent(message.text)
+        )
 
     def _show_replies(self, replies: Iterable[Reply]) -> None:
         for reply in replies:
@@ -226,18 +254,23 @@ class LocalChat:
         if not line.startswith(":"):
             self.say(line)
             return True
-        try:
-            words = shlex.split(line[1:])
-        except ValueError as exc:
-            raise ChatError(f"Could not read that line: {exc}.") from exc
-        if not words:
+        head, _, rest = line[1:].strip().partition(" ")
+        verb = head.lower()
+        if not verb:
             raise ChatError("Empty chat command; try `:help`.")
-        verb, args = words[0].lower(), words[1:]
         if verb in ("quit", "exit"):
             return False
         handler = getattr(self, f"_cmd_{verb}", None)
         if handler is None:
             raise ChatError(f"Unknown chat command :{verb}. Try :help.")
+        if verb in TEXT_VERBS:
+            # What follows the message id is a message, taken exactly as typed: "don't", "a 'b'".
+            args = rest.strip().split(None, 1)
+        else:
+            try:
+                args = shlex.split(rest)
+            except ValueError as exc:
+                raise ChatError(f"Could not read that line: {exc}.") from exc
         handler(args, line)
         return True
 
@@ -271,15 +304,15 @@ class LocalChat:
             admin=True if "admin" in args[1:] else None,
         )
 
-    def _cmd_reply(self, args: list[str], line: str) -> None:
+    def _cmd_reply(self, args: list[str], _line: str) -> None:
         if len(args) < 2:
             raise ChatError("Usage: :reply <message id> <text>")
-        self.reply(args[0], line.split(None, 2)[2])
+        self.reply(args[0], args[1])
 
-    def _cmd_edit(self, args: list[str], line: str) -> None:
+    def _cmd_edit(self, args: list[str], _line: str) -> None:
         if len(args) < 2:
             raise ChatError("Usage: :edit <your message id> <text>")
-        self.edit(args[0], line.split(None, 2)[2])
+        self.edit(args[0], args[1])
 
     def _cmd_press(self, args: list[str], _line: str) -> None:
         if len(args) != 2:
@@ -288,10 +321,10 @@ class LocalChat:
 
     def _cmd_advance(self, args: list[str], _line: str) -> None:
         if args == ["next"]:
-            wake = self.core.next_wakeup()
+            wake = self.next_stop()
             if wake is None:
                 raise ChatError("Nothing is scheduled.")
-            self.advance_to(max(wake, self.clock.now()))
+            self.advance_to(wake)
         elif args and args[0] == "to":
             self.advance_to(parse_instant(args[1:]))
         elif len(args) == 1:

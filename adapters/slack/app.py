@@ -33,8 +33,9 @@ from adapters.slack.translate import (
     message_event,
     workspace_of,
 )
-from bot.commands import CommandError, NeedsForm, parse
+from bot.commands import CommandError, NeedsForm, TeamBind, parse
 from bot.events import Actor, CommandIssued, MessageEdited, MessagePosted
+from bot.i18n import N_
 from bot.messages import Para, Reply
 
 if TYPE_CHECKING:
@@ -47,8 +48,9 @@ log = logging.getLogger(__name__)
 COMMAND_BUDGET = 2.0
 """Seconds a slash command may take before it is acknowledged with a holding note (Slack allows 3)."""
 
-WORKING = "Working on it — I'll send you the answer in a direct message."
-FAILED = "Sorry, something went wrong on my side. Please try again in a minute."
+WORKING = N_("Working on it — I'll send you the answer in a direct message.")
+FAILED = N_("Sorry, something went wrong on my side. Please try again in a minute.")
+MENTION_HINT = N_("Hi! I work in direct messages: send me `help`, or type `/coach help` anywhere.")
 
 
 def _hash(body: dict[str, Any]) -> str:
@@ -108,11 +110,12 @@ class Listeners:
             replies=replies,
             thread=thread,
             direct=direct,
+            t=await self.m.people.translator(who),
         )
 
     async def _after(self, event: MessagePosted | MessageEdited | CommandIssued | None = None) -> None:
         """What every inbound event may have caused: queued messages, and a new roster binding."""
-        if isinstance(event, CommandIssued) and re.match(r"\s*team\s+bind\b", event.text):
+        if event is not None and _binds_a_team(event):
             await self.m.people.sync_bindings(workspace=event.actor.workspace)
         await self.m.deliver()
 
@@ -176,13 +179,13 @@ class Listeners:
         channel, user = event.get("channel"), event.get("user")
         if channel and user and not event.get("bot_id"):
             who = actor(workspace_of(body), str(user))
-            hint = Reply(
-                (Para("Hi! I work in direct messages: send me `help`, or type `/coach help` anywhere."),)
-            )
-            thread = str(event.get("thread_ts") or event.get("ts") or "") or None
-            self.m.work.spawn(
-                self._reply(who, [hint], channel=str(channel), thread=thread, direct=False), name="mention"
-            )
+            self.m.work.spawn(self._mention(who, str(channel), event), name="mention")
+
+    async def _mention(self, who: Actor, channel: str, event: dict[str, Any]) -> None:
+        t = await self.m.people.translator(who)
+        hint = Reply((Para(t._(MENTION_HINT)),))
+        thread = str(event.get("thread_ts") or event.get("ts") or "") or None
+        await self._reply(who, [hint], channel=channel, thread=thread, direct=False)
 
     async def on_other_event(self) -> None:
         """Every other event is acknowledged (200) and ignored, so Slack never disables the subscription."""
@@ -200,12 +203,13 @@ class Listeners:
         try:
             outcome = await asyncio.wait_for(asyncio.shield(work), timeout=self.m.command_budget)
         except TimeoutError:
-            await ack(text=WORKING, response_type="ephemeral")
+            t = self.m.people.cached_translator(event.actor)
+            await ack(text=t._(WORKING), response_type="ephemeral")
             self.m.work.spawn(self._late_command(event, work), name="slow command")
             return
         except Exception:
             log.exception("/coach failed")
-            await ack(text=FAILED, response_type="ephemeral")
+            await ack(text=self.m.people.cached_translator(event.actor)._(FAILED), response_type="ephemeral")
             return
         if outcome is None:  # a modal was opened instead
             await ack()
@@ -213,7 +217,7 @@ class Listeners:
             private = all(r.private for r in outcome)
             await ack(
                 response_type="ephemeral" if private else "in_channel",
-                **replies_payload([r.parts for r in outcome]),
+                **replies_payload([r.parts for r in outcome], t=self.m.people.cached_translator(event.actor)),
             )
         self.m.work.spawn(self._after(event), name="after command")
 
@@ -233,14 +237,16 @@ class Listeners:
             replies = await work
         except Exception:
             log.exception("/coach failed after its holding note")
-            replies = [Reply((Para(FAILED),))]
+            t = await self.m.people.translator(event.actor)
+            replies = [Reply((Para(t._(FAILED)),))]
         if replies:
             await self._reply(event.actor, replies, channel=None, thread=None, direct=True)
         await self._after(event)
 
     async def _open_modal(self, who: Actor, trigger: str, channel: str | None) -> None:
         client = await self.m.api.for_workspace(who.workspace)
-        await client.views_open(trigger_id=trigger, view=modal.cadence_modal(channel=channel))
+        t = await self.m.people.translator(who)
+        await client.views_open(trigger_id=trigger, view=modal.cadence_modal(t, channel=channel))
 
     # -- interactivity -----------------------------------------------------------------------------
 
@@ -264,7 +270,9 @@ class Listeners:
                 channel=channel,
                 ts=ts,
                 text=message.get("text") or label,
-                blocks=answered_blocks(message.get("blocks") or [], label=label),
+                blocks=answered_blocks(
+                    message.get("blocks") or [], label=label, t=await self.m.people.translator(event.actor)
+                ),
             )
         thread = message.get("thread_ts") or ts
         await self._reply(event.actor, replies, channel=channel, thread=thread, direct=True)
@@ -296,22 +304,24 @@ class Listeners:
             self.m.work.spawn(self._inbound(event, channel=None, thread=None, direct=True), name="shortcut")
 
     async def on_cadence_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = (body.get("user") or {}).get("id")
+        who = actor(workspace_of(body), str(user or ""))
+        # Errors are due in the acknowledgement: the locale the adapter already knows, else English.
+        t = self.m.people.cached_translator(who)
         values = modal.submitted_values(view)
-        errors = modal.field_errors(values)
+        errors = modal.field_errors(values, t)
         text = ""
         if not errors:
             text = modal.command_line(values)
             try:
                 parse(text)
             except CommandError as exc:
-                errors[modal.error_field(exc.message)] = exc.message[:150]
+                errors[modal.error_field(exc)] = exc.render_message(t)[:150]
         if errors:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
-        user = (body.get("user") or {}).get("id")
         if user:
-            who = actor(workspace_of(body), str(user))
             event = CommandIssued(
                 event_id="view:" + str(body.get("trigger_id") or _hash(body)), actor=who, text=text
             )
@@ -321,6 +331,18 @@ class Listeners:
 
     async def on_view_closed(self, ack: AsyncAck) -> None:
         await ack()
+
+
+def _binds_a_team(event: MessagePosted | MessageEdited | CommandIssued) -> bool:
+    """Whether a command binds a team to a roster, under any of its names (`team link`, `team sync`)."""
+    if isinstance(event, MessagePosted) and (not event.direct or event.thread):
+        return False  # a thread reply is an answer, not a command
+    if not isinstance(event, CommandIssued | MessagePosted):
+        return False
+    try:
+        return isinstance(parse(event.text), TeamBind)
+    except CommandError:
+        return False
 
 
 def _needs_form(text: str) -> bool:

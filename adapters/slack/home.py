@@ -24,7 +24,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from adapters.slack.render import escape, render_parts
-from bot.views import HomeView
+from bot.i18n import Tr, tr
+from bot.views import CadenceGlance, HomeView
 
 MAX_VIEW_BLOCKS = 100
 HOME_ACTION_PREFIX = "coach_home"
@@ -40,27 +41,30 @@ def _when(instant: datetime) -> str:
     return f"<!date^{unix}^{{date_short_pretty}} {{time}}|{instant:%Y-%m-%d %H:%M} UTC>"
 
 
-def privacy_actions() -> ActionsBlock:
+def privacy_actions(t: Tr) -> ActionsBlock:
     """Privacy controls; each button runs the matching ``/coach privacy`` command for the viewer."""
     return ActionsBlock(
         block_id="coach_home_privacy",
         elements=[
             ButtonElement(
-                text="What's stored about me", action_id=f"{HOME_ACTION_PREFIX}_show", value="privacy"
+                text=t._("What's stored about me"), action_id=f"{HOME_ACTION_PREFIX}_show", value="privacy"
             ),
             ButtonElement(
-                text="Export my data", action_id=f"{HOME_ACTION_PREFIX}_export", value="privacy export"
+                text=t._("Export my data"), action_id=f"{HOME_ACTION_PREFIX}_export", value="privacy export"
             ),
             ButtonElement(
-                text="Delete my data",
+                text=t._("Delete my data"),
                 action_id=f"{HOME_ACTION_PREFIX}_delete",
                 value="privacy delete",
                 style="danger",
                 confirm=ConfirmObject(
-                    title="Delete your data?",
-                    text="Your answers and profile are removed. Aggregates already shown stay as they are.",
-                    confirm="Delete",
-                    deny="Cancel",
+                    title=t._("Delete your data?"),
+                    text=t._(
+                        "Your check-ins and answers are erased, and so are your words in digests. "
+                        "Totals that never named you stay as they are."
+                    ),
+                    confirm=t._("Delete"),
+                    deny=t._("Cancel"),
                 ),
             ),
         ],
@@ -68,61 +72,101 @@ def privacy_actions() -> ActionsBlock:
 
 
 def home_blocks(view: HomeView) -> list[Block]:
+    t = tr(view.locale)
+    greeting = t._(
+        "Hi {name} — your time zone is {zone}.",
+        name=f"*{escape(view.display_name)}*",
+        zone=f"`{escape(view.timezone)}`",
+    )
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text="Coachbot")),
-        _md(f"Hi *{escape(view.display_name)}* — your time zone is `{escape(view.timezone)}`."),
+        _md(greeting),
         DividerBlock(),
-        _md("*Your open check-ins*"),
+        _md("*" + t._("Your open check-ins") + "*"),
     ]
     if view.open_checkins:
         blocks.extend(
-            _md(f"• *{escape(c.cadence)}* — {c.answered}/{c.total} answered, closes {_when(c.closes_at)}")
+            _md(
+                "• "
+                + t._(
+                    "{cadence} — {answered} of {total} answered, closes {when}",
+                    cadence=f"*{escape(c.cadence)}*",
+                    answered=t.number(c.answered),
+                    total=t.number(c.total),
+                    when=_when(c.closes_at),
+                )
+            )
             for c in view.open_checkins
         )
     else:
-        blocks.append(_md("_Nothing open right now._"))
-    blocks.append(_md("*Next nudges*"))
-    if view.next_nudges:
-        for n in view.next_nudges:
-            note = f" ({escape(n.note)})" if n.note else ""
-            blocks.append(_md(f"• *{escape(n.cadence)}* — {_when(n.due_at)}{note}"))
-    else:
-        blocks.append(_md("_None scheduled._"))
+        blocks.append(_md("_" + t._("Nothing open right now.") + "_"))
+    blocks.append(_md("*" + t._("Next nudges") + "*"))
+    for n in view.next_nudges:
+        note = f" ({escape(n.note)})" if n.note else ""
+        blocks.append(_md(f"• *{escape(n.cadence)}* — {_when(n.due_at)}{note}"))
+    for name in view.paused:
+        blocks.append(_md("• " + t._("{cadence} — paused", cadence=f"*{escape(name)}*")))
+    if not view.next_nudges and not view.paused:
+        blocks.append(_md("_" + t._("None scheduled.") + "_"))
     blocks.extend(
         [
-            _md("*Privacy*: answers to team feedback are anonymous and shown only in aggregate."),
-            privacy_actions(),
+            _md(
+                t._(
+                    "*Privacy*: answers to team feedback are anonymous and shown only in aggregate, "
+                    "once enough people have answered."
+                )
+            ),
+            privacy_actions(t),
         ]
     )
     if view.is_manager:
-        blocks.extend([DividerBlock(), _md("*Your latest digests*")])
+        blocks.extend([DividerBlock(), _md("*" + t._("Your latest digests") + "*")])
         if not view.digests:
-            blocks.append(_md("_No digest yet._"))
+            blocks.append(_md("_" + t._("No digest yet.") + "_"))
         for digest in view.digests:
-            blocks.append(_md(f"*{escape(digest.cadence)}* — {digest.occurrence_date.isoformat()}"))
-            blocks.extend(render_parts(digest.parts, max_blocks=20))
+            blocks.append(_md(f"*{escape(digest.cadence)}* — {escape(t.date(digest.occurrence_date))}"))
+            blocks.extend(render_parts(digest.parts, t=t, max_blocks=20))
     if view.is_admin:
-        blocks.extend([DividerBlock(), _md("*Cadences at a glance*")])
+        blocks.extend([DividerBlock(), _md("*" + t._("Cadences at a glance") + "*")])
         if not view.cadences:
-            blocks.append(_md("_No cadence yet: `/coach cadence add` opens a form._"))
+            blocks.append(_md("_" + t._("No cadence yet: `/coach cadence add` opens a form.") + "_"))
         for c in view.cadences:
-            state = "paused" if c.paused else "active"
-            last = c.last_run.isoformat() if c.last_run else "never"
-            rate = (
-                f"{c.answered}/{c.invited} answered"
-                if c.answered is not None and c.invited is not None
-                else "below the privacy threshold"
-            )
-            line = f"• *{escape(c.name)}* ({escape(c.team)}) — {escape(c.schedule)}, {state}"
-            blocks.append(_md(f"{line}; last run {last}: {rate}"))
+            blocks.append(_md("• " + _glance(c, t)))
         if view.needs_app:
-            names = ", ".join(escape(n) for n in view.needs_app)
+            names = escape(t.list(view.needs_app))
             blocks.append(
-                ContextBlock(elements=[MarkdownTextObject(text=f"Can't message yet: {names}", verbatim=True)])
+                ContextBlock(
+                    elements=[
+                        MarkdownTextObject(text=t._("Can't message yet: {names}", names=names), verbatim=True)
+                    ]
+                )
             )
     if len(blocks) > MAX_VIEW_BLOCKS:
-        blocks = [*blocks[: MAX_VIEW_BLOCKS - 1], _md("_More than fits here — see `/coach status`._")]
+        more = t._("More than fits here — see `/coach status`.")
+        blocks = [*blocks[: MAX_VIEW_BLOCKS - 1], _md("_" + more + "_")]
     return blocks
+
+
+def _glance(c: CadenceGlance, t: Tr) -> str:
+    """One cadence for admins: schedule, state, and its last closed run's participation if allowed."""
+    values = {"cadence": f"*{escape(c.name)}*", "team": escape(c.team), "schedule": escape(c.schedule)}
+    head = (
+        t._("{cadence} ({team}) — {schedule}, paused", **values)
+        if c.paused
+        else t._("{cadence} ({team}) — {schedule}, active", **values)
+    )
+    if c.last_run is None:
+        return head + "; " + t._("no run has closed yet")
+    day = escape(t.date(c.last_run))
+    if c.answered is None or c.invited is None:
+        return head + "; " + t._("last run {date}: below the privacy threshold", date=day)
+    rate = t._(
+        "last run {date}: {answered} of {invited} answered",
+        date=day,
+        answered=t.number(c.answered),
+        invited=t.number(c.invited),
+    )
+    return head + "; " + rate
 
 
 def home_view(view: HomeView) -> View:

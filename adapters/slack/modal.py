@@ -2,8 +2,11 @@
 
 The modal is only a friendlier way to type the command: on submission the fields
 become a command line, the shared parser checks it (errors go back into the modal
-next to the field, via ``response_action: errors``), and the line then runs
-through the core exactly as if it had been typed.
+next to the field the parser names, via ``response_action: errors``), and the line
+then runs through the core exactly as if it had been typed.
+
+Titles, labels, choices and errors are in the admin's language; the example values in
+placeholders are command syntax (recurrences, durations, prompt set ids) and stay as typed.
 """
 
 from __future__ import annotations
@@ -22,25 +25,13 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.commands import CommandError
+from bot.i18n import Tr
+
 CALLBACK_ID = "coach_cadence_add"
 
 FIELDS = ("name", "team", "audience", "every", "at", "prompts", "questions", "window", "anonymous")
 """Block ids, one per command option, in command order."""
-
-_KEYWORDS: tuple[tuple[str, str], ...] = (
-    ("audience", "audience"),
-    ("every", "every"),
-    ("recurrence", "every"),
-    ("weekday", "every"),
-    ("monthly", "every"),
-    ("--at", "at"),
-    ("time", "at"),
-    ("question", "questions"),
-    ("window", "window"),
-    ("anonymous", "anonymous"),
-    ("prompt", "prompts"),
-    ("team", "team"),
-)
 
 
 def _text(
@@ -55,9 +46,14 @@ def _text(
 
 
 def _select(
-    block: str, label: str, choices: tuple[str, ...], *, initial: str | None, optional: bool = False
+    block: str,
+    label: str,
+    choices: tuple[tuple[str, str], ...],
+    *,
+    initial: str | None,
+    optional: bool = False,
 ) -> InputBlock:
-    options = [Option(value=c, text=c) for c in choices]
+    options = [Option(value=value, text=text) for value, text in choices]
     initial_option = next((o for o in options if o.value == initial), None)
     return InputBlock(
         block_id=block,
@@ -67,41 +63,48 @@ def _select(
     )
 
 
-def cadence_modal(*, channel: str | None = None) -> View:
-    """The form; ``private_metadata`` remembers where ``/coach`` was typed."""
+def cadence_modal(t: Tr, *, channel: str | None = None) -> View:
+    """The form in the admin's language; ``private_metadata`` remembers where ``/coach`` was typed."""
+    audiences = (("manager", t._("The manager")), ("members", t._("The members")), ("both", t._("Both")))
     return View(
         type="modal",
         callback_id=CALLBACK_ID,
-        title="New check-in cadence",
-        submit="Create",
-        close="Cancel",
+        title=t._("New check-in cadence")[:24],  # Slack's limit for a modal title
+        submit=t._("Create"),
+        close=t._("Cancel"),
         private_metadata=json.dumps({"channel": channel}),
         blocks=[
-            _text("name", "Name", placeholder="weekly-pulse"),
-            _text("team", "Team", placeholder="design"),
-            _select("audience", "Who is nudged", ("manager", "members", "both"), initial="members"),
+            _text("name", t._("Name"), placeholder="weekly-pulse"),
+            _text("team", t._("Team"), placeholder="design"),
+            _select("audience", t._("Who is nudged"), audiences, initial="members"),
             _text(
                 "every",
-                "How often",
+                t._("How often"),
                 placeholder="weekly mon · weekdays · every 2 weeks tue · monthly last fri",
                 initial="weekly mon",
             ),
             InputBlock(
                 block_id="at",
-                label="Local time",
+                label=t._("Local time"),
                 element=TimePickerElement(action_id="at", initial_time="09:00"),
             ),
-            _text("prompts", "Prompt set", placeholder="team-pulse", optional=True),
+            _text("prompts", t._("Prompt set"), placeholder="team-pulse", optional=True),
             InputBlock(
                 block_id="questions",
-                label="Questions per check-in",
+                label=t._("Questions per check-in"),
                 optional=True,
                 element=NumberInputElement(
                     action_id="questions", is_decimal_allowed=False, min_value="1", max_value="10"
                 ),
             ),
-            _text("window", "Answer window", placeholder="2d", optional=True),
-            _select("anonymous", "Anonymous answers", ("yes", "no"), initial=None, optional=True),
+            _text("window", t._("Answer window"), placeholder="2d", optional=True),
+            _select(
+                "anonymous",
+                t._("Anonymous answers"),
+                (("yes", t._("Yes")), ("no", t._("No"))),
+                initial=None,
+                optional=True,
+            ),
         ],
     )
 
@@ -126,17 +129,17 @@ def _quoted(value: str) -> str:
     return f'"{value}"' if re.search(r"\s", value) else value
 
 
-def field_errors(values: dict[str, str]) -> dict[str, str]:
+def field_errors(values: dict[str, str], t: Tr) -> dict[str, str]:
     """Checks the parser can't make per field: presence and characters that would break quoting."""
     errors: dict[str, str] = {}
     for required in ("name", "team", "audience", "every", "at"):
         if not values.get(required):
-            errors[required] = "Required."
+            errors[required] = t._("Required.")
     for block, value in values.items():
         if '"' in value:
-            errors[block] = "Please don't use double quotes here."
+            errors[block] = t._("Please don't use double quotes here.")
     if values.get("at") and not re.fullmatch(r"\d{1,2}:\d{2}", values["at"]):
-        errors["at"] = "Use HH:MM, e.g. 09:00."
+        errors["at"] = t._("Use HH:MM, e.g. {example}.", example="09:00")
     return errors
 
 
@@ -160,13 +163,10 @@ def command_line(values: dict[str, str]) -> str:
     return " ".join(words)
 
 
-def error_field(message: str) -> str:
-    """Which field a parser error is about, judged by its wording; the name field if unclear."""
-    lowered = message.lower()
-    for keyword, field in _KEYWORDS:
-        if keyword in lowered:
-            return field
-    return "name"
+def error_field(error: CommandError) -> str:
+    """The field a parser error is about (the parser names it); the name field when it names none."""
+    field = getattr(error, "field", None)
+    return field if field in FIELDS else "name"
 
 
 def metadata_channel(view: dict[str, Any]) -> str | None:

@@ -29,7 +29,8 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.render import message_payload, replies_payload
+from adapters.slack.render import message_payloads, replies_payload
+from bot.i18n import Tr, tr
 from bot.messages import Delivery, OutboundMessage, Part, Reply, RetryLater, Unreachable
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,14 @@ UNREACHABLE_ERRORS = frozenset(
     }
 )
 """Web API errors that will not go away by retrying: the person (or workspace) is gone for us."""
+
+GONE_ERRORS = frozenset(
+    {"message_not_found", "cant_update_message", "cant_delete_message", "channel_not_found"}
+)
+"""An update to a message that is no longer there: nothing left to rewrite, so nothing to retry."""
+
+CONTINUATION = "coachbot_continued"
+"""Message metadata type of the thread replies that carry the rest of a long message."""
 
 
 class TokenSource(Protocol):
@@ -192,18 +201,86 @@ class SlackApi:
         return self._dm[key]
 
     async def post(
-        self, *, workspace: str, channel: str, parts: Sequence[Part], thread: str | None = None
+        self, *, workspace: str, channel: str, parts: Sequence[Part], t: Tr, thread: str | None = None
     ) -> str:
-        """``chat.postMessage``; returns the message ``ts``."""
+        """``chat.postMessage``, split over its own thread when too long; returns the first ``ts``.
+
+        Once the first part is posted, a failing continuation is logged rather than raised: raising
+        would make the outbox post the whole message again.
+        """
+        payloads = message_payloads(parts, t=t)
+        ts = await self._post(workspace, channel, payloads[0], thread=thread)
+        for number, payload in enumerate(payloads[1:], start=1):
+            try:
+                await self._post(workspace, channel, payload, thread=thread or ts, continues=(ts, number))
+            except SlackApiError as exc:
+                log.warning("part %s of message %s could not be posted: %s", number, ts, exc)
+        return ts
+
+    async def _post(
+        self,
+        workspace: str,
+        channel: str,
+        payload: dict[str, Any],
+        *,
+        thread: str | None,
+        continues: tuple[str, int] | None = None,
+    ) -> str:
         client = await self.for_workspace(workspace)
         await self.pacer.wait(workspace)
-        args: dict[str, Any] = message_payload(parts)
+        args = dict(payload)
         if thread:
             args["thread_ts"] = thread
+        if continues:
+            # Marks the reply as part N of message ts, so an update can find and rewrite it later.
+            args["metadata"] = {
+                "event_type": CONTINUATION,
+                "event_payload": {"of": continues[0], "part": continues[1]},
+            }
         response = await client.chat_postMessage(
             channel=channel, unfurl_links=False, unfurl_media=False, **args
         )
         return str(response["ts"])
+
+    async def update(self, *, workspace: str, target: Delivery, parts: Sequence[Part], t: Tr) -> None:
+        """Rewrite a posted message in place (``chat.update``), its thread continuations included."""
+        client = await self.for_workspace(workspace)
+        channel = target.channel or ""
+        first = target.message_id
+        payloads = message_payloads(parts, t=t)
+        await self.pacer.wait(workspace)
+        await client.chat_update(channel=channel, ts=first, **payloads[0])
+        old = await self._continuations(workspace, channel, target)
+        for number, payload in enumerate(payloads[1:], start=1):
+            if number <= len(old):
+                await self.pacer.wait(workspace)
+                await client.chat_update(channel=channel, ts=old[number - 1], **payload)
+            else:
+                await self._post(
+                    workspace, channel, payload, thread=target.thread or first, continues=(first, number)
+                )
+        for ts in old[len(payloads) - 1 :]:
+            await self.pacer.wait(workspace)
+            await client.chat_delete(channel=channel, ts=ts)
+
+    async def _continuations(self, workspace: str, channel: str, target: Delivery) -> list[str]:
+        """The ``ts`` of the replies carrying the rest of ``target``, in order."""
+        client = await self.for_workspace(workspace)
+        found: dict[int, str] = {}
+        cursor: str | None = None
+        while True:
+            args: dict[str, Any] = {"channel": channel, "ts": target.thread or target.message_id}
+            if cursor:
+                args["cursor"] = cursor
+            response = await client.conversations_replies(include_all_metadata=True, limit=200, **args)
+            for message in response.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if metadata.get("event_type") == CONTINUATION and payload.get("of") == target.message_id:
+                    found[int(payload.get("part") or 0)] = str(message["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return [found[n] for n in sorted(found)]
 
     async def post_replies(
         self,
@@ -214,6 +291,7 @@ class SlackApi:
         replies: Sequence[Reply],
         thread: str | None,
         direct: bool,
+        t: Tr,
     ) -> None:
         """Answers to something a person did: in their DM (private by nature) or ephemeral elsewhere."""
         if not replies:
@@ -224,7 +302,7 @@ class SlackApi:
         for groups, ephemeral in ((public, False), (private, not direct)):
             if not groups:
                 continue
-            args = replies_payload(groups)
+            args = replies_payload(groups, t=t)
             if thread:
                 args["thread_ts"] = thread
             await self.pacer.wait(workspace)
@@ -247,15 +325,33 @@ class SlackTransport:
         self.api = api
 
     async def send(self, message: OutboundMessage) -> Delivery:
+        t = tr(message.locale)
+        if message.replaces is not None:
+            return await self._update(message, message.replaces, t)
         try:
             channel = await self.api.dm_channel(message.workspace, message.person)
             thread = None if message.opens_thread else message.thread
             ts = await self.api.post(
-                workspace=message.workspace, channel=channel, parts=message.parts, thread=thread
+                workspace=message.workspace, channel=channel, parts=message.parts, t=t, thread=thread
             )
         except SlackApiError as exc:
             raise _translate_error(exc, self.api, message.workspace) from exc
         return Delivery(message_id=ts, channel=channel, thread=ts if message.opens_thread else thread)
+
+    async def _update(self, message: OutboundMessage, target: Delivery, t: Tr) -> Delivery:
+        """``chat.update`` of an earlier message (e.g. a digest rewritten after ``privacy delete``)."""
+        if not target.channel:
+            target = Delivery(
+                target.message_id, await self.api.dm_channel(message.workspace, message.person), target.thread
+            )
+        try:
+            await self.api.update(workspace=message.workspace, target=target, parts=message.parts, t=t)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "")) if isinstance(exc.response.data, dict) else ""
+            if error not in GONE_ERRORS:
+                raise _translate_error(exc, self.api, message.workspace) from exc
+            log.info("message %s to update is gone (%s); nothing to rewrite", target.message_id, error)
+        return target
 
 
 def _translate_error(exc: SlackApiError, api: SlackApi, workspace: str) -> Exception:

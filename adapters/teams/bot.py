@@ -7,7 +7,8 @@ or install the app, which releases messages the core held for them). Then:
 
 * ``message`` → ``ChoiceMade`` for our card data (messageBack / Action.Submit),
   else ``CommandIssued`` (``/coach``, ``coach``, or ``@Coachbot`` in a channel) or
-  ``MessagePosted`` (a 1:1 message: an answer, or a command when no check-in is open);
+  ``MessagePosted`` (a 1:1 message: an answer, or a command when no check-in is open;
+  a reply to one of the bot's messages carries that message's id as its thread);
 * ``messageUpdate`` → ``MessageEdited``;
 * ``invoke`` ``adaptiveCard/action`` → ``ChoiceMade`` and an invoke response that
   replaces the card; other invokes are acknowledged with 200 and ignored (the app
@@ -31,18 +32,22 @@ from botbuilder.schema import Activity, ActivityTypes, ConversationAccount, Conv
 
 from adapters.teams import activities as A
 from adapters.teams import cards, references
+from adapters.teams.roster import BINDING_PREFIX
 from adapters.teams.settings import TeamsSettings
 from adapters.teams.state import Seen
+from bot.commands import CommandError, TeamBind, parse
 from bot.core import Coachbot
 from bot.events import ChoiceMade, CommandIssued, Event, MessageEdited, MessagePosted
+from bot.i18n import N_, tr
 from bot.messages import Para, Part, Reply
 
 log = logging.getLogger(__name__)
 
-WELCOME = (
+WELCOME = N_(
     "Hi, I'm *Coachbot*. I'll send you short coaching check-ins here; answer them in this chat. "
-    "Type *help* to see what I can do."
+    "Type `help` to see what I can do."
 )
+HERE = ("here", "this")  # `team bind <team> here` in a channel: this Teams team's roster
 _REACHING = {
     ActivityTypes.message,
     ActivityTypes.message_update,
@@ -149,7 +154,9 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             if A.is_command(spoken.text):
                 event = CommandIssued(event_id=self._event_id(activity), actor=actor, text=spoken.text)
             else:
-                event = message(thread=None, direct=True)
+                # A quoted reply names the message it answers: only a check-in's messages take
+                # answers, so a reply to a digest must not become one (the core decides by thread).
+                event = message(thread=activity.reply_to_id or None, direct=True)
         elif spoken.addressed or A.is_command(spoken.text):
             for profile in A.mentioned_people(activity):
                 if self._seen.profile_changed(profile):
@@ -159,8 +166,10 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         else:
             event = message(thread=A.thread_of(activity), direct=False)
         replies = await self._handle(event)
-        if isinstance(event, CommandIssued) and _is_bind(event.text):
-            self._on_roster(None)
+        if isinstance(event, CommandIssued) or (isinstance(event, MessagePosted) and event.direct):
+            bound = _bound_source(event.text)
+            if bound is not None:
+                self._on_roster(_team_of_source(bound))
         await self._reply(turn_context, replies)
 
     async def on_message_update_activity(self, turn_context: TurnContext) -> None:
@@ -189,8 +198,9 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         choice = cards.choice_from(activity.value) if name in ("", "adaptiveCard/action") else None
         if actor is None or choice is None:
             if name == "adaptiveCard/action":
+                t = tr(A.locale_of(activity))
                 return InvokeResponse(
-                    status=HTTPStatus.OK, body=cards.invoke_message_response("Nothing to do.")
+                    status=HTTPStatus.OK, body=cards.invoke_message_response(t._("Nothing to do."))
                 )
             return InvokeResponse(status=HTTPStatus.OK)  # deliberately ignored: not a feature of this app
         replies = await self._handle(
@@ -198,7 +208,9 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         )
         await self._reply(turn_context, replies)
         if name == "adaptiveCard/action":
-            card = cards.answered_card(prompt=choice["prompt"], label=choice["label"])
+            card = cards.answered_card(
+                prompt=choice["prompt"], label=choice["label"], locale=A.locale_of(activity)
+            )
             return InvokeResponse(status=HTTPStatus.OK, body=cards.invoke_card_response(card))
         if activity.reply_to_id:
             await self._replace_card(turn_context, activity.reply_to_id, choice)
@@ -219,7 +231,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             )
             return
         if A.is_personal(activity) and any(m.id == bot_id for m in added):
-            await turn_context.send_activity(cards.render((Para(WELCOME),)))
+            await turn_context.send_activity(cards.render((Para(tr(A.locale_of(activity))._(WELCOME)),)))
         if team_id and any(m.id != bot_id for m in added + removed):
             self._on_roster(team_id)
 
@@ -243,7 +255,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
                 )
             return
         if A.is_personal(activity):
-            await turn_context.send_activity(cards.render((Para(WELCOME),)))
+            await turn_context.send_activity(cards.render((Para(tr(A.locale_of(activity))._(WELCOME)),)))
         elif team_id := A.team_id_of(activity):
             self._on_roster(team_id)
 
@@ -270,10 +282,11 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         if private and actor is not None:
             parts = tuple(part for reply in private for part in reply.parts)
             delivered = await self._send_private(actor.workspace, actor.person, parts)
+            t = tr(A.locale_of(activity))
             note = (
-                "I've answered you in our 1:1 chat."
+                t._("I've answered you in our 1:1 chat.")
                 if delivered
-                else "I can't message you privately yet: open a chat with Coachbot, then try again."
+                else t._("I can't message you privately yet: open a chat with Coachbot, then try again.")
             )
             await turn_context.send_activity(cards.render((Para(note),)))
 
@@ -281,7 +294,9 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         self, turn_context: TurnContext, activity_id: str, choice: dict[str, str]
     ) -> None:
         """messageBack clicks get no invoke response, so the card is updated in place instead."""
-        card = cards.answered_card(prompt=choice["prompt"], label=choice["label"])
+        card = cards.answered_card(
+            prompt=choice["prompt"], label=choice["label"], locale=A.locale_of(turn_context.activity)
+        )
         update = cards.card_activity(card)
         update.id = activity_id
         try:
@@ -291,16 +306,29 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
 
     @staticmethod
     def _bind_here(text: str, team_id: str | None) -> str:
-        """``team bind <team> here`` in a channel binds the team to this Teams team's roster."""
-        words = text.split()
-        if team_id and _is_bind(text) and words[-1].lower() in ("here", "this"):
-            words[-1] = f"teams:{team_id}"
-            return " ".join(words)
-        return text
+        """``team bind <team> here`` (or any alias of it) in a channel binds the team to this
+        Teams team's roster; the command's last word names the roster, so only it changes."""
+        source = _bound_source(text)
+        if team_id is None or source is None or source.lower() not in HERE:
+            return text
+        head, _, _last = text.rstrip().rpartition(" ")
+        return f"{head} {BINDING_PREFIX}{team_id}"
 
 
-def _is_bind(text: str) -> bool:
-    words = [w.lower() for w in text.split()]
-    if words and words[0] in A.COMMAND_PREFIXES:
-        words = words[1:]
-    return words[:2] in (["team", "bind"], ["team", "link"], ["team", "sync"])
+def _bound_source(text: str) -> str | None:
+    """The roster a command binds a team to, when the command (by any of its names) is a bind.
+
+    Decided by the parser, never by the words typed: `team link` and `team sync` are binds too.
+    """
+    try:
+        command = parse(text)
+    except CommandError:
+        return None
+    return command.source if isinstance(command, TeamBind) else None
+
+
+def _team_of_source(source: str) -> str | None:
+    """The Teams team a bind names; None (sync every binding) when the source isn't a Teams one."""
+    if not source.startswith(BINDING_PREFIX):
+        return None
+    return source[len(BINDING_PREFIX) :].strip() or None

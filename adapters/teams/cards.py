@@ -19,6 +19,7 @@ from typing import Any
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
+from bot.i18n import tr
 from bot.messages import Choices, Para, Part, Quote, plain_text
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -97,14 +98,17 @@ def card_for(parts: tuple[Part, ...]) -> dict[str, Any]:
     }
 
 
-def answered_card(*, prompt: str, label: str) -> dict[str, Any]:
-    """The card that replaces a question once a button was pressed: the question and the choice."""
+def answered_card(*, prompt: str, label: str, locale: str | None = None) -> dict[str, Any]:
+    """The card that replaces a question once a button was pressed: the question and the choice.
+
+    ``prompt`` and ``label`` come back in the button data, already in the person's language;
+    the one line written here is translated for the clicking person's ``locale``.
+    """
     body: list[dict[str, Any]] = []
     if prompt:
         body.append({"type": "TextBlock", "text": para_markdown(prompt, for_card=True), "wrap": True})
-    body.append(
-        {"type": "TextBlock", "text": "Your answer:", "isSubtle": True, "wrap": True, "spacing": "Medium"}
-    )
+    mine = tr(locale)._("Your answer:")
+    body.append({"type": "TextBlock", "text": mine, "isSubtle": True, "wrap": True, "spacing": "Medium"})
     body.append(_quote_block(label))
     return {"type": "AdaptiveCard", "version": CARD_VERSION, "body": body}
 

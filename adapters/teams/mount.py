@@ -21,22 +21,24 @@ from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes
 
-from adapters.teams import cards, references
+from adapters.teams import activities, cards, references
 from adapters.teams.auth import authenticate, build_authentication
 from adapters.teams.bot import TeamsBot
-from adapters.teams.roster import sync_bound_teams
+from adapters.teams.roster import sync_rosters
 from adapters.teams.settings import TeamsSettings
 from adapters.teams.state import Seen
 from adapters.teams.transport import TeamsTransport
 from bot.core import Coachbot
 from bot.dispatch import deliver_due
+from bot.i18n import N_, tr
 from bot.messages import Para, Part, Transport, Unreachable
+from bot.roster import SyncReport
 
 log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
 ROSTER_SECONDS = 6 * 3600.0
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+SORRY = N_("Sorry, something went wrong on my side. Please try again in a moment.")
 
 
 class TeamsMount:
@@ -59,6 +61,9 @@ class TeamsMount:
             on_unreachable=self.seen.forget,
         )
         self.transport: Transport = self.teams_transport  # what the server pumps
+        # The 1:1 addresses are data about people: `privacy` shows, exports and erases them.
+        self.holding = references.ConversationHolding(core.database.engine, on_erase=self.seen.forget)
+        self._registered = False
         self.bot = TeamsBot(
             core=core,
             settings=settings,
@@ -80,6 +85,9 @@ class TeamsMount:
 
     async def start(self) -> None:
         await asyncio.to_thread(references.ensure_schema, self.core.database.engine)
+        if not self._registered:
+            self.core.register_holding(self.holding)
+            self._registered = True
         if not self.settings.auth_enabled:
             log.warning(
                 "Teams adapter is running WITHOUT authentication (COACHBOT_TEAMS_INSECURE_DEV=1): "
@@ -131,16 +139,17 @@ class TeamsMount:
     async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
         """A failing turn is logged; the person hears that something went wrong, Teams gets a 200."""
         log.error("Teams turn failed for a %s activity", context.activity.type, exc_info=error)
+        sorry = tr(activities.locale_of(context.activity))._(SORRY)
         try:
             if context.activity.type == ActivityTypes.invoke:
                 await context.send_activity(
                     Activity(
                         type=ActivityTypes.invoke_response,
-                        value=InvokeResponse(status=200, body=cards.invoke_message_response(SORRY)),
+                        value=InvokeResponse(status=200, body=cards.invoke_message_response(sorry)),
                     )
                 )
             elif context.activity.type == ActivityTypes.message:
-                await context.send_activity(cards.render((Para(SORRY),)))
+                await context.send_activity(cards.render((Para(sorry),)))
         except Exception:  # the connector itself may be what failed
             log.exception("could not tell the person that the turn failed")
 
@@ -172,9 +181,9 @@ class TeamsMount:
     def request_roster(self, team_id: str | None) -> None:
         self._spawn(self.sync_rosters(only_team=team_id))
 
-    async def sync_rosters(self, *, only_team: str | None = None) -> int:
-        return await sync_bound_teams(
-            core=self.core, adapter=self.adapter, app_id=self.settings.app_id, only_team=only_team
+    async def sync_rosters(self, *, only_team: str | None = None) -> SyncReport:
+        return await sync_rosters(
+            self.core, adapter=self.adapter, app_id=self.settings.app_id, only_team=only_team
         )
 
     async def _sync_rosters_forever(self, seconds: float) -> None:

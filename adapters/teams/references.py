@@ -14,13 +14,22 @@ move into an Alembic migration without changing this module's interface.
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from botbuilder.schema import ConversationReference
 from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, Text, and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from adapters.teams.activities import PLATFORM
+from bot.events import Actor
+from bot.i18n import tr
+
+log = logging.getLogger(__name__)
 
 metadata = MetaData()
 
@@ -125,3 +134,61 @@ def forget(engine: Engine, *, tenant: str, kind: Kind, subject: str) -> None:
                 references.c.tenant == tenant, references.c.kind == kind, references.c.subject == subject
             )
         )
+
+
+class ConversationHolding:
+    """The people's 1:1 references as a :class:`bot.holdings.Holding`, so `privacy` names,
+    exports and erases them like the core's own data.
+
+    ``erase`` runs in the core's session, so the address goes in the same transaction as the rest
+    of `privacy delete` (and SQLite's one write lock, which that transaction holds, is no obstacle).
+    """
+
+    name = "teams_conversation"
+
+    def __init__(self, engine: Engine, *, on_erase: Callable[[str, str], None] | None = None) -> None:
+        self._engine = engine
+        self._on_erase = on_erase or (lambda _tenant, _person: None)
+
+    def describe(self, locale: str) -> str:
+        return tr(locale)._(
+            "Coachbot keeps the address Teams gave it for your chat with Coachbot; "
+            "it needs it to message you."
+        )
+
+    def export(self, actor: Actor) -> dict[str, Any] | None:
+        if actor.platform != PLATFORM:
+            return None
+        with self._engine.connect() as conn:
+            found = conn.execute(
+                select(references.c.service_url, references.c.conversation_id, references.c.updated_at).where(
+                    *self._mine(actor)
+                )
+            ).first()
+        if found is None:
+            return None
+        return {
+            "service_url": found.service_url,
+            "conversation_id": found.conversation_id,
+            "updated_at": _aware(found.updated_at).isoformat(),
+        }
+
+    def erase(self, actor: Actor, *, session: Session) -> int:
+        if actor.platform != PLATFORM:
+            return 0
+        self._on_erase(actor.workspace, actor.person)  # the next message stores a fresh reference
+        statement = references.delete().where(*self._mine(actor))
+        return int(session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _mine(actor: Actor) -> tuple[Any, ...]:
+        return (
+            references.c.tenant == actor.workspace,
+            references.c.kind == "person",
+            references.c.subject == actor.person,
+        )
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite hands timestamps back without their zone; they were written in UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -1,11 +1,13 @@
 """Team bindings: a Coachbot team whose members follow a Teams team's roster.
 
 An admin binds a team with ``team bind <team> teams:<team id>`` (or
-``@Coachbot team bind <team> here`` in one of the team's channels). The roster
-is read page by page with ``TeamsInfo.get_paged_team_members`` through the
-team's stored reference (learnt when the app was added to the team or from any
-channel message), each member's profile is refreshed, and the core makes the
-team's membership exactly that list (the manager stays the manager).
+``@Coachbot team bind <team> here`` in one of the team's channels; ``team link``
+and ``team sync`` are the same command). The roster is read page by page with
+``TeamsInfo.get_paged_team_members`` through the team's stored reference (learnt
+when the app was added to the team or from any channel message). The rules that
+protect people (a failed or empty roster leaves the team alone, one failing
+binding doesn't stop the others, bots - ids ``28:…`` - are never enrolled) live
+once, in :func:`bot.roster.sync_bound_teams`; this module only reads rosters.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from adapters.teams import references
 from adapters.teams.activities import PLATFORM
 from bot.core import Coachbot
 from bot.events import Actor, ProfileSeen
+from bot.roster import Binding, Fetch, RosterMember, SyncReport, sync_bound_teams
 
 log = logging.getLogger(__name__)
 
 BINDING_PREFIX = "teams:"
 PAGE_SIZE = 200
+BOT_ID_PREFIX = "28:"  # Teams gives bots (ours and others) ids starting with 28:
 
 
 def team_of_binding(binding: str) -> str | None:
@@ -61,48 +65,45 @@ async def fetch_members(
     return members
 
 
-async def sync_bound_teams(
-    *, core: Coachbot, adapter: CloudAdapter, app_id: str | None, only_team: str | None = None
-) -> int:
-    """Refresh every bound team (or those bound to ``only_team``); returns how many were synced.
+class RosterUnavailable(Exception):
+    """The app isn't in that Teams team yet (no stored reference), so its roster can't be read."""
 
-    A team whose Teams roster can't be read yet (no stored reference: the app isn't
-    in that team) is skipped with a log line and retried on the next sync.
-    """
-    synced = 0
-    bindings = await asyncio.to_thread(core.team_bindings, platform=PLATFORM)
-    engine = core.database.engine
-    for workspace, team_name, binding in bindings:
-        team_id = team_of_binding(binding)
-        if team_id is None or (only_team is not None and team_id != only_team):
-            continue
+
+def fetch_for(*, core: Coachbot, adapter: CloudAdapter, app_id: str | None) -> Fetch:
+    """The roster reader :func:`bot.roster.sync_bound_teams` calls for each Teams binding."""
+
+    async def fetch(binding: Binding) -> list[RosterMember] | None:
+        team_id = team_of_binding(binding.source)
+        if team_id is None:
+            return None  # bound to something that isn't a Teams team: not ours
         stored = await asyncio.to_thread(
-            references.load, engine, tenant=workspace, kind="team", subject=team_id
+            references.load, core.database.engine, tenant=binding.workspace, kind="team", subject=team_id
         )
         if stored is None:
-            log.info("team %s is bound to %s, but the app isn't in that Teams team yet", team_name, team_id)
-            continue
-        try:
-            members = await fetch_members(
-                adapter=adapter, app_id=app_id, reference=stored.reference, team_id=team_id
-            )
-        except Exception as exc:  # a roster outage must not stop the others
-            log.warning("could not read the roster of %s for team %s: %s", team_id, team_name, exc)
-            continue
-        if not any(member.id for member in members):
-            log.warning("the roster of %s came back empty; team %s left as it is", team_id, team_name)
-            continue
-        ids: list[str] = []
-        for member in members:
-            if not member.id:
-                continue
-            ids.append(member.id)
-            profile = ProfileSeen(
-                actor=Actor(PLATFORM, workspace, member.id), display_name=member.name or None
-            )
-            await asyncio.to_thread(core.handle, profile)
-        await asyncio.to_thread(
-            core.sync_team, platform=PLATFORM, workspace=workspace, team=team_name, members=ids
+            # Retried at the next sync; the team keeps its members meanwhile.
+            raise RosterUnavailable(f"the app isn't in the Teams team {team_id} yet")
+        members = await fetch_members(
+            adapter=adapter, app_id=app_id, reference=stored.reference, team_id=team_id
         )
-        synced += 1
-    return synced
+        return [_member(binding.workspace, m) for m in members if m.id]
+
+    return fetch
+
+
+def _member(workspace: str, account: TeamsChannelAccount) -> RosterMember:
+    return RosterMember(
+        id=account.id,
+        is_bot=account.id.startswith(BOT_ID_PREFIX),
+        profile=ProfileSeen(actor=Actor(PLATFORM, workspace, account.id), display_name=account.name or None),
+    )
+
+
+async def sync_rosters(
+    core: Coachbot, *, adapter: CloudAdapter, app_id: str | None, only_team: str | None = None
+) -> SyncReport:
+    """Refresh every Teams-bound team (or those bound to ``only_team``) through the core's roster loop,
+    which keeps a failed or empty roster from emptying a team and never enrols a bot."""
+    only = None if only_team is None else (lambda binding: team_of_binding(binding.source) == only_team)
+    return await sync_bound_teams(
+        core, platform=PLATFORM, fetch=fetch_for(core=core, adapter=adapter, app_id=app_id), only=only
+    )

@@ -3,7 +3,10 @@
 A personal chat has no threads, so every outbox message - nudge, question,
 reminder, digest - is a new message in the person's 1:1 chat; the delivery's
 ``thread`` is therefore ``None`` and the core routes the person's next 1:1
-messages to their open check-in.
+messages to their open check-in (a quoted reply names the message it answers,
+so a reply to a digest never becomes an answer). The delivery's ``channel`` is the conversation id,
+so that an update (``OutboundMessage.replaces``) can find the message again: it
+becomes a Bot Connector activity update (PUT) instead of a new message.
 
 The stored ConversationReference is continued with ``continue_conversation``.
 Without one, a 1:1 chat is created through the tenant's serviceUrl (this works
@@ -17,12 +20,13 @@ admins, and the messages go out once the person installs the app. 429 becomes
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 from collections.abc import Awaitable, Callable
 
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, ChannelAccount, ConversationParameters
+from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationParameters
 from msrest.exceptions import HttpOperationError
 from sqlalchemy import Engine
 
@@ -109,7 +113,60 @@ class TeamsTransport:
         self._on_unreachable = on_unreachable or (lambda _tenant, _person: None)
 
     async def send(self, message: OutboundMessage) -> Delivery:
+        if message.replaces is not None:
+            return await self.update(
+                tenant=message.workspace,
+                person=message.person,
+                replaces=message.replaces,
+                parts=message.parts,
+            )
         return await self.send_parts(tenant=message.workspace, person=message.person, parts=message.parts)
+
+    async def update(
+        self, *, tenant: str, person: str, replaces: Delivery, parts: tuple[Part, ...]
+    ) -> Delivery:
+        """Rewrite an already-posted message in place (a digest after a `privacy delete`).
+
+        The conversation is the one the message went to (``replaces.channel``), reached with
+        the person's stored reference or, without one, the tenant's serviceUrl. A message that
+        is gone, or a chat the bot was removed from, has nothing left to rewrite: that is not a
+        reason to hold the person's other messages, so the update counts as done.
+        """
+        activity = cards.render(parts)
+        activity.id = replaces.message_id
+        stored = await asyncio.to_thread(
+            references.load, self._engine, tenant=tenant, kind="person", subject=person
+        )
+        if stored is None and replaces.channel:
+            stored = await asyncio.to_thread(references.any_for_tenant, self._engine, tenant=tenant)
+        if stored is None:
+            log.info("no conversation known for %s: message %s stays as it was", person, replaces.message_id)
+            return replaces
+        reference = copy.copy(stored.reference)
+        if replaces.channel:
+            reference.conversation = ConversationAccount(id=replaces.channel, tenant_id=tenant)
+        outcome = _Outcome()
+
+        async def callback(context: TurnContext) -> None:
+            await context.update_activity(activity)
+            outcome.message_id = replaces.message_id
+            outcome.conversation = context.activity.conversation.id if context.activity.conversation else ""
+
+        try:
+            await self._adapter.continue_conversation(
+                reference, outcome.guard(callback), bot_app_id=self._app_id
+            )
+            return outcome.delivery()
+        except HttpOperationError as exc:
+            status, code = _status_and_code(exc)
+            if status == 429:
+                raise RetryLater(_retry_after(exc)) from exc
+            if status in (403, 404):
+                log.info(
+                    "message %s can't be rewritten (%s): left as it was", replaces.message_id, code or status
+                )
+                return replaces
+            raise
 
     async def send_parts(self, *, tenant: str, person: str, parts: tuple[Part, ...]) -> Delivery:
         """Post one message to a person's 1:1 chat; raises Unreachable / RetryLater as the protocol says."""

@@ -12,21 +12,36 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def coachbot(*args: str, stdin: str = "", cwd: Path | None = None,
-             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def coachbot(
+    *args: str, stdin: str = "", cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
     full_env.pop("DATABASE_URL", None)
     full_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "adapters.cli", *args], input=stdin, capture_output=True, text=True,
-        cwd=cwd or ROOT, env={**full_env, "PYTHONPATH": str(ROOT)}, timeout=120,
+        [sys.executable, "-m", "adapters.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env={**full_env, "PYTHONPATH": str(ROOT)},
+        timeout=120,
     )
 
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["chat"], ["demo"], ["db"], ["db", "upgrade"], ["prompts"], ["prompts", "validate"], ["serve"],
-     ["teams"]],
+    [
+        [],
+        ["chat"],
+        ["demo"],
+        ["db"],
+        ["db", "upgrade"],
+        ["prompts"],
+        ["prompts", "validate"],
+        ["serve"],
+        ["teams"],
+    ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     result = coachbot(*command, "--help")

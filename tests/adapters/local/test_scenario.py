@@ -19,6 +19,7 @@ def chat(any_database, clock, library, transcript) -> LocalChat:  # type: ignore
     core = Coachbot(database=any_database, clock=clock, library=library)
     return LocalChat(core=core, clock=clock, org="acme", output=transcript.append)
 
+
 ZONES = {
     "ada": "Europe/London",
     "maria": "America/New_York",
@@ -66,9 +67,18 @@ def test_checkin_loop_end_to_end(chat: LocalChat, transcript) -> None:  # type: 
     run(chat, member_turn("liam", "Australia/Sydney"))
     run(chat, member_turn("hana", "Asia/Tokyo"))
     run(chat, member_turn("emma", "Europe/Berlin"))
-    run(chat, [":advance to 2026-11-23 09:00 America/New_York",
-               ":as maria", "> Hiring plan for Q1", "> The reporting rework", "> 4",
-               ":as ben", *MEMBER_ANSWERS])
+    run(
+        chat,
+        [
+            ":advance to 2026-11-23 09:00 America/New_York",
+            ":as maria",
+            "> Hiring plan for Q1",
+            "> The reporting rework",
+            "> 4",
+            ":as ben",
+            *MEMBER_ANSWERS,
+        ],
+    )
     ben_text = next(m for m in chat.transport.inbox("ben") if m.author == "ben" and "focus" in m.text)
     run(chat, [f":edit {ben_text.id} Fewer meetings on Fridays"])
     run(chat, member_turn("chloe", "America/Chicago"))

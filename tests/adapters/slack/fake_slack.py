@@ -40,6 +40,8 @@ class Posted:
     blocks: list[dict[str, Any]]
     thread_ts: str | None = None
     updates: list[dict[str, Any]] = field(default_factory=list)
+    metadata: dict[str, Any] | None = None
+    deleted: bool = False
 
     def all_text(self) -> str:
         """Fallback text plus every section text: what a person would read."""
@@ -65,6 +67,7 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, list[str]] = {}
         self.usergroups: dict[str, list[str]] = {}
+        self.failing: dict[str, str] = {}  # channel or user group id -> the error Slack answers with
         self.posted: list[Posted] = []
         self._limits: dict[str, int] = {}
         self._retry_after = "1"
@@ -134,6 +137,14 @@ class FakeSlack:
     def message(self, ts: str) -> Posted:
         return next(p for p in self.posted if p.ts == ts)
 
+    def nudges(self, user: str) -> list[Posted]:
+        """Top-level DMs that opened a thread (check-in nudges; not welcomes or digests)."""
+        return [p for p in self.dm(user) if p.thread_ts is None and self.thread(p.ts)]
+
+    def thread(self, ts: str) -> list[Posted]:
+        """The replies in a message's thread, oldest first, without deleted ones."""
+        return [p for p in self.posted if p.thread_ts == ts and p.ts != ts and not p.deleted]
+
     # -- handlers -------------------------------------------------------------------------------------
 
     async def _respond(self, request: web.Request) -> web.Response:
@@ -192,12 +203,15 @@ class FakeSlack:
         if method == "chat.postMessage":
             blocks = args.get("blocks") or []
             blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+            assert len(blocks) <= 50, f"Slack refuses more than 50 blocks ({len(blocks)})"
+            metadata = args.get("metadata")
             posted = Posted(
                 channel=str(args["channel"]),
                 ts=self._next_ts(),
                 text=str(args.get("text", "")),
                 blocks=blocks,
                 thread_ts=args.get("thread_ts"),
+                metadata=json.loads(metadata) if isinstance(metadata, str) else metadata,
             )
             self.posted.append(posted)
             return {
@@ -207,15 +221,50 @@ class FakeSlack:
                 "message": {"text": posted.text, "ts": posted.ts, "blocks": blocks},
             }
         if method == "chat.update":
-            target = self.message(str(args["ts"]))
+            target = next((p for p in self.posted if p.ts == str(args["ts"]) and not p.deleted), None)
+            if target is None:
+                return {"ok": False, "error": "message_not_found"}
             blocks = args.get("blocks") or []
             target.blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+            assert len(target.blocks) <= 50, f"Slack refuses more than 50 blocks ({len(target.blocks)})"
+            if "text" in args:
+                target.text = str(args["text"])
             target.updates.append(args)
             return {**ok, "channel": args["channel"], "ts": args["ts"], "text": args.get("text", "")}
+        if method == "chat.delete":
+            gone = next((p for p in self.posted if p.ts == str(args["ts"]) and not p.deleted), None)
+            if gone is None:
+                return {"ok": False, "error": "message_not_found"}
+            gone.deleted = True
+            return {**ok, "channel": args["channel"], "ts": args["ts"]}
+        if method == "conversations.replies":
+            root = str(args["ts"])
+            thread = [p for p in self.posted if (p.ts == root or p.thread_ts == root) and not p.deleted]
+            with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+            return {
+                **ok,
+                "messages": [
+                    {
+                        "type": "message",
+                        "ts": p.ts,
+                        "text": p.text,
+                        "thread_ts": p.thread_ts or root,
+                        "bot_id": "BBOT",
+                        **({"metadata": p.metadata} if with_metadata and p.metadata else {}),
+                    }
+                    for p in thread
+                ],
+                "has_more": False,
+                "response_metadata": {"next_cursor": ""},
+            }
         if method == "chat.postEphemeral":
             return {**ok, "message_ts": self._next_ts()}
         if method in ("views.publish", "views.open", "views.update"):
             return {**ok, "view": {"id": "V" + str(next(self._ts)), "type": "home"}}
+        if method in ("conversations.members", "usergroups.users.list"):
+            source = str(args.get("channel") or args.get("usergroup"))
+            if source in self.failing:
+                return {"ok": False, "error": self.failing[source]}
         if method == "conversations.members":
             return {
                 **ok,

@@ -32,7 +32,7 @@ async def manager_checkin(slack: Harness) -> Posted:
         status, reply = await slack.command("UADA", line)
         assert status == 200, reply
     await slack.pump()
-    nudges = [p for p in slack.fake.dm("UMARIA") if p.thread_ts is None]
+    nudges = slack.fake.nudges("UMARIA")
     assert len(nudges) == 1
     return nudges[0]
 
@@ -58,7 +58,8 @@ async def test_url_verification_echoes_the_challenge(slack: Harness) -> None:
 async def test_forged_requests_are_refused_and_change_nothing(slack: Harness) -> None:
     org(slack)
     form = (
-        b"team_id=T1&user_id=UADA&command=%2Fcoach&text=team+create+x+--manager+%3C%40UBEN%3E&trigger_id=1.2.3"
+        b"team_id=T1&user_id=UADA&command=%2Fcoach"
+        b"&text=team+create+x+--manager+%3C%40UBEN%3E&trigger_id=1.2.3"
     )
     cases = [
         sign(form, secret="wrong-secret"),
@@ -247,7 +248,7 @@ async def test_rate_limit_that_persists_goes_back_to_the_outbox(slack: Harness, 
     assert slack.fake.dm("UMARIA") == []
     clock.advance(timedelta(seconds=31))
     await slack.pump()
-    assert len([p for p in slack.fake.dm("UMARIA") if p.thread_ts is None]) == 1
+    assert len(slack.fake.nudges("UMARIA")) == 1
 
 
 async def test_cadence_add_without_arguments_opens_a_modal(slack: Harness) -> None:
@@ -453,8 +454,9 @@ async def test_slow_command_that_fails_says_so_by_dm(slack: Harness, monkeypatch
 
 async def digest_for_maria(slack: Harness, clock, *, answering: int) -> None:  # type: ignore[no-untyped-def]
     """Six members get the pulse now; ``answering`` reply (one with hostile text); the window closes."""
-    from datetime import timedelta
+    from datetime import UTC, datetime, timedelta
 
+    clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))  # a Monday: welcomes go out at once
     org(slack)
     members = [f"UM{i}" for i in range(6)]
     for i, user in enumerate(members):
@@ -470,10 +472,10 @@ async def digest_for_maria(slack: Harness, clock, *, answering: int) -> None:  #
         assert status == 200, reply
     await slack.pump()
     for i, user in enumerate(members[:answering]):
-        [nudge] = [p for p in slack.fake.dm(user) if p.thread_ts is None]
+        [nudge] = slack.fake.nudges(user)
         await slack.dm(user, "4", thread=nudge.ts)
         await slack.dm(user, HOSTILE if i == 0 else f"Comment number {i}", thread=nudge.ts)
-    clock.advance(timedelta(hours=25))
+    clock.advance(timedelta(hours=30))  # windows closed; 11:00 for Maria in New York, outside quiet hours
     await slack.pump()
     assert [p for p in slack.fake.dm("UMARIA") if "pulse" in p.all_text()], "the digest went to Maria"
 

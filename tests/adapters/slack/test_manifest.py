@@ -30,6 +30,9 @@ METHOD_SCOPES = {
     "users.info": "users:read",
     "conversations.members": "channels:read",
     "usergroups.users.list": "usergroups:read",
+    "chat.update": "chat:write",
+    "chat.delete": "chat:write",
+    "conversations.replies": "im:history",  # finding a long DM's continuations in its thread
 }
 
 

@@ -53,7 +53,7 @@ async def setup_org(slack: Harness) -> None:
 
 
 def nudge(slack: Harness, user: str) -> Posted:
-    top = [p for p in slack.fake.dm(user) if p.thread_ts is None]
+    top = slack.fake.nudges(user)
     assert len(top) == 1, [p.text for p in top]
     return top[0]
 
@@ -71,7 +71,7 @@ async def advance(slack: Harness, clock: ManualClock, zone: str, when: str = "20
     clock.set(datetime.fromisoformat(when).replace(tzinfo=ZoneInfo(zone)))
     await slack.pump()
     for posted in slack.fake.posted[before:]:
-        if posted.thread_ts is None and "people answered" not in posted.all_text():
+        if posted.thread_ts is None and slack.fake.thread(posted.ts):
             NUDGED_AT.setdefault(posted.channel[1:], []).append(clock.now())
 
 
@@ -101,6 +101,8 @@ async def test_checkin_loop_through_slack(slack: Harness, clock: ManualClock, co
         "UBEN", focus, "More focus time, fewer meetings", "Fewer meetings on Fridays", thread=ben
     )
     await member_turn(slack, clock, "UCHLOE")
+    # The server ticks all the time: stop at Farid's reminder (4 working hours), then let the windows close.
+    await advance(slack, clock, "America/New_York", "2026-11-23 13:00")
     await advance(slack, clock, "America/New_York", "2026-11-24 12:00")
 
     # Exactly one nudge per recipient, a DM opening a thread, posted at 09:00 Monday in their own zone.
@@ -121,7 +123,9 @@ async def test_checkin_loop_through_slack(slack: Harness, clock: ManualClock, co
     updated = [p for p in slack.fake.posted if p.updates]
     assert len(updated) == 5
     for posted in updated:
-        assert "Your answer: *5*" in str(posted.blocks)
+        # In the presser's language: Emma's Slack locale is de-DE.
+        shown = "Deine Antwort: *5*" if posted.channel == "DUEMMA" else "Your answer: *5*"
+        assert shown in str(posted.blocks)
         assert not [b for b in posted.blocks if b["type"] == "actions"], posted.blocks
 
     # One private reminder: to Farid only, in his check-in thread.

@@ -8,16 +8,18 @@ from adapters.server import ConfigError
 from adapters.slack.render import (
     MAX_BLOCKS,
     SECTION_LIMIT,
-    TRUNCATED_NOTE,
     escape,
     message_payload,
+    message_payloads,
     render_parts,
 )
 from adapters.slack.settings import Mode, load_settings
 from adapters.slack.translate import command_event, message_event, profile_event
 from bot.events import MessageEdited, MessagePosted
+from bot.i18n import tr
 from bot.messages import Choice, Choices, Para, Quote
 
+EN = tr("en")
 BASE = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
 
 
@@ -75,7 +77,7 @@ def test_escape_neutralises_mentions_links_and_broadcasts() -> None:
         escape("<!channel> <@U1> <http://x|y> a&b")
         == "&lt;!channel&gt; &lt;@U1&gt; &lt;http://x|y&gt; a&amp;b"
     )
-    payload = message_payload((Para("Team *<!here>*"), Quote("<!channel>\n<@U2|boss>")))
+    payload = message_payload((Para("Team *<!here>*"), Quote("<!channel>\n<@U2|boss>")), t=EN)
     blob = str(payload)
     assert "<!" not in blob and "<@" not in blob
     assert "&gt; &lt;!channel&gt;" in payload["blocks"][1].text.text  # a block quote, escaped
@@ -84,16 +86,28 @@ def test_escape_neutralises_mentions_links_and_broadcasts() -> None:
 
 def test_long_text_is_split_and_too_many_blocks_truncated_with_a_note() -> None:
     long = "word " * 2000 + "&" * 10
-    blocks = render_parts((Quote(long),))
+    blocks = render_parts((Quote(long),), t=EN)
     assert len(blocks) > 1 and all(len(b.text.text) <= SECTION_LIMIT for b in blocks)
     assert "".join(b.text.text for b in blocks).count("&amp;") == 10  # no entity cut in half
-    many = render_parts(tuple(Para(f"line {i}") for i in range(80)))
+    many = render_parts(tuple(Para(f"line {i}") for i in range(80)), t=EN)
     assert len(many) == MAX_BLOCKS
-    assert TRUNCATED_NOTE in many[-1].elements[0].text
+    assert "shortened to fit Slack's limits" in many[-1].elements[0].text
+
+
+def test_a_message_too_long_for_slack_is_split_never_cut() -> None:
+    lines = tuple(Para(f"line {i}") for i in range(130))
+    payloads = message_payloads(lines, t=EN)
+    assert [len(p["blocks"]) for p in payloads] == [50, 50, 31]
+    assert "continued in the thread" in payloads[0]["blocks"][-1].elements[0].text
+    shown = [b.text.text for p in payloads for b in p["blocks"] if hasattr(b, "text") and b.text]
+    assert shown == [f"line {i}" for i in range(130)]  # every line, once, in order
+    assert len(message_payloads(lines[:50], t=EN)) == 1
+    german = message_payloads(lines, t=tr("de"))[0]["blocks"][-1].elements[0].text
+    assert "Thread" in german and "continued" not in german
 
 
 def test_choices_become_buttons_carrying_the_core_value() -> None:
-    [actions] = render_parts((Choices(tuple(Choice(str(n), f"7:2:{n}") for n in range(1, 6))),))
+    [actions] = render_parts((Choices(tuple(Choice(str(n), f"7:2:{n}") for n in range(1, 6))),), t=EN)
     data = actions.to_dict()
     assert [e["value"] for e in data["elements"]] == [f"7:2:{n}" for n in range(1, 6)]
     assert len({e["action_id"] for e in data["elements"]}) == 5

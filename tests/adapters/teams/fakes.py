@@ -43,6 +43,7 @@ class Call:
     conversation: str
     body: dict[str, Any]
     authorization: str
+    activity_id: str = ""  # the id the connector gave a posted message (or the one updated)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class ConnectorState:
     calls: list[Call] = field(default_factory=list)
     not_installed: set[str] = field(default_factory=set)  # person ids answered with 403
     rate_limited: int = 0  # answer this many next sends with 429
+    gone: set[str] = field(default_factory=set)  # activity ids deleted in Teams: updates get 404
     owners: dict[str, str] = field(default_factory=dict)  # personal conversation id -> person id
     rosters: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # team id -> members
     tokens_issued: int = 0
@@ -64,6 +66,11 @@ class ConnectorState:
             found = [c for c in found if self.owners.get(c.conversation) == person]
         return found
 
+    def posted(self, activity_id: str) -> Call:
+        """The posted message the connector gave this id."""
+        [found] = [c for c in self.posts() if c.activity_id == activity_id]
+        return found
+
     def updates(self) -> list[Call]:
         return [c for c in self.calls if c.method == "PUT"]
 
@@ -73,6 +80,7 @@ class ConnectorState:
         self.rate_limited = 0
         self.owners.clear()
         self.rosters.clear()
+        self.gone.clear()
         self.require_token = True
 
 
@@ -219,7 +227,7 @@ class FakeMicrosoft:
         header = request.headers.get("Authorization", "")
         return not self.state.require_token or header.startswith("Bearer outbound-")
 
-    def _record(self, request: web.Request, body: dict[str, Any]) -> None:
+    def _record(self, request: web.Request, body: dict[str, Any], *, activity_id: str = "") -> None:
         self.state.calls.append(
             Call(
                 method=request.method,
@@ -227,6 +235,7 @@ class FakeMicrosoft:
                 conversation=request.match_info.get("conversation", ""),
                 body=body,
                 authorization=request.headers.get("Authorization", ""),
+                activity_id=activity_id,
             )
         )
 
@@ -273,8 +282,9 @@ class FakeMicrosoft:
                 status=429,
                 headers={"Retry-After": "7"},
             )
-        self._record(request, body)
-        return web.json_response({"id": f"1:msg-{next(self._ids)}"}, status=201)
+        activity_id = f"1:msg-{next(self._ids)}"
+        self._record(request, body, activity_id=activity_id)
+        return web.json_response({"id": activity_id}, status=201)
 
     async def _put(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
@@ -282,7 +292,12 @@ class FakeMicrosoft:
                 {"message": "Authorization has been denied for this request."}, status=401
             )
         body = await request.json()
-        self._record(request, body)
+        if request.match_info["activity"] in self.state.gone:
+            return web.json_response(
+                {"error": {"code": "ActivityNotFoundInConversation", "message": "Unknown activity"}},
+                status=404,
+            )
+        self._record(request, body, activity_id=request.match_info["activity"])
         return web.json_response({"id": request.match_info["activity"]})
 
     async def _paged_members(self, request: web.Request) -> web.Response:

@@ -80,9 +80,12 @@ class Activities:
             kind, who, conversation={"conversationType": "personal", "tenantId": TENANT, "id": who.chat}
         )
 
-    def message(self, who: Person, text: str) -> dict[str, Any]:
+    def message(self, who: Person, text: str, *, reply_to: str | None = None) -> dict[str, Any]:
+        """A 1:1 message; ``reply_to`` makes it a reply to that activity (Teams sets ``replyToId``)."""
         activity = self.personal("message", who)
         activity.update(text=text, textFormat="plain")
+        if reply_to is not None:
+            activity["replyToId"] = reply_to
         return activity
 
     def channel_message(
@@ -244,9 +247,9 @@ class TeamsHarness:
         self._stamp()
         return status, body
 
-    async def say(self, who: Person, text: str) -> dict[str, Any]:
-        """A 1:1 message; asserts Teams got a 2xx."""
-        activity = self.activities.message(who, text)
+    async def say(self, who: Person, text: str, *, reply_to: str | None = None) -> dict[str, Any]:
+        """A 1:1 message (a reply to ``reply_to`` if given); asserts Teams got a 2xx."""
+        activity = self.activities.message(who, text, reply_to=reply_to)
         status, _ = await self.post(activity)
         assert status in (200, 201, 202), status
         return activity

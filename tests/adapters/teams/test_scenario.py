@@ -104,7 +104,7 @@ async def test_checkin_loop_end_to_end_in_teams(teams: TeamsHarness) -> None:
             owner in people
             and call.method == "POST"
             and NUDGE.search(text_of(call))
-            and "Time for" in text_of(call)
+            and ("Time for" in text_of(call) or "Zeit für" in text_of(call))  # Emma reads German
         ):
             nudges.setdefault(owner, []).append(at.astimezone(ZoneInfo(people[owner].timezone)))
     assert set(nudges) == set(people)
