@@ -7,12 +7,13 @@ in bot.mydata, `privacy delete` in bot.erasure, `history` in bot.history.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from bot import outbox, people, privacy
+from bot.cadence_text import schedule_phrase
 from bot.config_warnings import workspace_warnings
 from bot.i18n import Tr, tr
 from bot.messages import Para, Part
@@ -132,7 +133,7 @@ def glance(session: Session, admin: Person, t: Tr) -> tuple[CadenceGlance, ...]:
             CadenceGlance(
                 cadence.name,
                 cadence.team.name,
-                schedule_text(cadence, t),
+                schedule_phrase(t, cadence),
                 cadence.paused,
                 last.occurrence_date if last else None,
                 answered,
@@ -140,11 +141,6 @@ def glance(session: Session, admin: Person, t: Tr) -> tuple[CadenceGlance, ...]:
             )
         )
     return tuple(rows)
-
-
-def schedule_text(cadence: Cadence, t: Tr) -> str:
-    hours, minutes = (int(x) for x in cadence.at_time.split(":"))
-    return t._("{recurrence} at {time}", recurrence=cadence.recurrence, time=t.time(time(hours, minutes)))
 
 
 def needs_app(session: Session, admin: Person) -> tuple[str, ...]:

@@ -52,15 +52,16 @@ def _cadence_line(t: Tr, cadence: Cadence, manager: str, k: int) -> str:
     )
     if cadence.anonymous:
         who = t._(
-            "Anonymous: {manager} sees only totals and unsigned comments, and only once at least {k}"
-            " people have answered.",
+            "Anonymous: {manager} sees only totals and unsigned comments, and only once enough people"
+            " have answered (now {k}; each check-in tells you the number that holds for it).",
             manager=manager,
             k=t.number(k),
         )
     else:
         who = t._(
-            "Not anonymous: {manager} sees your written answers with your name once at least {k} people"
-            " have answered; ratings only ever as team totals.",
+            "Not anonymous: {manager} sees your written answers with your name once enough people have"
+            " answered (now {k}; each check-in tells you the number that holds for it); ratings only ever"
+            " as team totals.",
             manager=manager,
             k=t.number(k),
         )

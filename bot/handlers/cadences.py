@@ -163,10 +163,13 @@ def describe(ctx: Context, cadence: Cadence) -> tuple[Para, ...]:
             set=cadence.prompt_set or t._("the default sets"),
             window=duration_phrase(t, cadence.window_minutes),
         ),
-        t._("Anonymous for members.")
-        if cadence.anonymous
-        else t._("Not anonymous: the manager sees members' written answers with their names."),
     ]
+    if cadence.audience != Audience.MANAGER:  # a manager's own check-in is never shown to anyone
+        lines.append(
+            t._("Anonymous for members.")
+            if cadence.anonymous
+            else t._("Not anonymous: the manager sees members' written answers with their names.")
+        )
     if cadence.paused:
         lines.append("_" + t._("Paused.") + "_")
     nxt = ctx.session.scalar(

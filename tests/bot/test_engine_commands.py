@@ -192,9 +192,9 @@ def test_status_of_someone_with_nothing(chat: LocalChat) -> None:
 def test_admin_status_shows_participation_only_for_big_enough_groups(chat: LocalChat) -> None:
     setup(chat)
     run(chat, ":advance to 2026-11-24 12:00 America/New_York", ":as ada", "status")
-    assert f"*p* (t, weekly mon at {NINE}): no finished run yet" in last_reply(chat)
+    assert f"*p* (t, every Monday at {NINE}): no finished run yet" in last_reply(chat)
     run(chat, ":advance to 2026-11-26 12:00 America/New_York", "status")
-    assert f"*p* (t, weekly mon at {NINE}): group too small to show" in last_reply(chat)
+    assert f"*p* (t, every Monday at {NINE}): group too small to show" in last_reply(chat)
 
 
 # -- privacy ----------------------------------------------------------------------------------------------

@@ -118,11 +118,11 @@ def test_participation_waits_for_the_window_to_close_and_for_k(world: tuple[Loca
         answer(chat, who, 4, "fine")
     run(chat, ":as ada", "status")
     assert "4 of 6" not in last_reply(chat)
-    assert f"*p* (t, weekly mon at {NINE}): no finished run yet" in last_reply(chat)
+    assert f"*p* (t, every Monday at {NINE}): no finished run yet" in last_reply(chat)
     glance = core.home(Actor("local", "acme", "ada")).cadences
     assert [(g.answered, g.invited, g.last_run) for g in glance] == [(None, None, None)]
     run(chat, AFTER_CLOSE, ":as ada", "status")
-    assert f"*p* (t, weekly mon at {NINE}): 4 of 6 answered" in last_reply(chat)
+    assert f"*p* (t, every Monday at {NINE}): 4 of 6 answered" in last_reply(chat)
     [g] = core.home(Actor("local", "acme", "ada")).cadences
     assert (g.answered, g.invited) == (4, 6)
 
