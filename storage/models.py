@@ -11,6 +11,7 @@ design, not decoration:
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -53,6 +54,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012
+
+
+def name_key(text: str) -> str:
+    """The form names are compared in: Unicode-normalised and case-folded in Python, because
+    SQLite's ``lower()`` only folds ASCII ("Ärzte" would never find "ärzte")."""
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 REMOVED_MARK = "~"  # never valid in a command-language name, so a retired name cannot be addressed
@@ -81,12 +88,16 @@ class Workspace(Base):
 
 class Person(Base):
     __tablename__ = "people"
-    __table_args__ = (UniqueConstraint("workspace_id", "platform_id"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "platform_id"),
+        Index("ix_people_display_key", "workspace_id", "display_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     platform_id: Mapped[str] = mapped_column(String(200))
     display_name: Mapped[str] = mapped_column(String(200), default="")
+    display_key: Mapped[str] = mapped_column(String(400), default="")  # name_key(display_name)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     locale: Mapped[str] = mapped_column(String(16), default="en")
     granted_admin: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -96,6 +107,11 @@ class Person(Base):
     created_at: Mapped[datetime] = mapped_column(default=_now)
 
     workspace: Mapped[Workspace] = relationship()
+
+    @validates("display_name")
+    def _keep_display_key(self, _field: str, value: str) -> str:
+        self.display_key = name_key(value)
+        return value
 
     @property
     def is_admin(self) -> bool:
@@ -113,16 +129,25 @@ class Vacation(Base):
 
 class Team(Base):
     __tablename__ = "teams"
-    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name"),
+        UniqueConstraint("workspace_id", "name_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(64))
+    name_key: Mapped[str] = mapped_column(String(128))  # name_key(name): how a team is looked up
     manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     # Opaque platform reference (channel, user group, Teams team) whose roster defines the members.
     binding: Mapped[str | None] = mapped_column(String(200), default=None)
 
     manager: Mapped[Person] = relationship()
+
+    @validates("name")
+    def _keep_name_key(self, _field: str, value: str) -> str:
+        self.name_key = name_key(value)
+        return value
 
 
 class TeamMember(Base):
@@ -134,12 +159,17 @@ class TeamMember(Base):
 
 class Cadence(Base):
     __tablename__ = "cadences"
-    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name"),
+        UniqueConstraint("workspace_id", "name_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(64))
+    # Long enough for a 64-character name plus the suffix `cadence remove` adds to free the name.
+    name: Mapped[str] = mapped_column(String(96))
+    name_key: Mapped[str] = mapped_column(String(192))  # name_key(name): how a cadence is looked up
     audience: Mapped[str] = mapped_column(String(16))
     recurrence: Mapped[str] = mapped_column(String(64))  # canonical command-language text
     at_time: Mapped[str] = mapped_column(String(5))  # HH:MM, local to each recipient
@@ -156,6 +186,11 @@ class Cadence(Base):
     removed_at: Mapped[datetime | None] = mapped_column(default=None)
 
     team: Mapped[Team] = relationship()
+
+    @validates("name")
+    def _keep_name_key(self, _field: str, value: str) -> str:
+        self.name_key = name_key(value)
+        return value
 
     @property
     def label(self) -> str:
@@ -294,6 +329,8 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime] = mapped_column()
     claimed_until: Mapped[datetime | None] = mapped_column(default=None)
+    # Which sender holds the lease (a replica's id); only it may renew or mark the row.
+    claimed_by: Mapped[str | None] = mapped_column(String(64), default=None)
     platform_message_id: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
     # Where the platform put it (Slack channel id), needed to update the message later.
     platform_channel: Mapped[str | None] = mapped_column(String(200), default=None)
@@ -314,3 +351,43 @@ class InboundEvent(Base):
     platform: Mapped[str] = mapped_column(String(16))
     event_id: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column()
+
+
+class ReplicaLease(Base):
+    """A named job that one replica at a time may run (roster loops, periodic sweeps).
+
+    The holder renews ``expires_at`` while it works; another replica takes over only once it
+    has expired, so a dead replica's job moves on within one lease length.
+    """
+
+    __tablename__ = "replica_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class InboundQueueItem(Base):
+    """An inbound platform event recorded durably and acknowledged before it is processed.
+
+    ``payload`` is the core event plus how to answer (e.g. Slack's ``response_url``), as JSON.
+    ``(platform, event_id)`` is unique, so a platform retry of an acknowledged event is not queued
+    twice; processing is claimed like outbox rows (``claimed_until``/``claimed_by``).
+    """
+
+    __tablename__ = "inbound_queue"
+    __table_args__ = (
+        UniqueConstraint("platform", "event_id"),
+        Index("ix_inbound_queue_pending", "done_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column()
+    claimed_until: Mapped[datetime | None] = mapped_column(default=None)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    done_at: Mapped[datetime | None] = mapped_column(default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)

@@ -38,7 +38,10 @@ def test_team_add_welcomes_each_new_member_once_with_schedule_and_who_sees_what(
     [text] = welcomes(chat, "bo")
     assert "You're now in team *t*, managed by mo." in text
     assert "*sync*: every Monday at 9:00\u202fAM, your time; 3 questions, open for 2 days." in text
-    assert "Anonymous: mo sees only totals and unsigned comments, and only once enough people have answered (now 5;" in text
+    assert (
+        "Anonymous: mo sees only totals and unsigned comments, and only once enough people have answered"
+        " (now 5;" in text
+    )
     assert "*open*: on the first Tuesday of each month at 3:30\u202fPM" in text
     assert "Not anonymous: mo sees your written answers with your name" in text
     assert "fewer than 5 members for now, so nobody sees anything" in text  # a team of two
