@@ -14,7 +14,8 @@ from sqlalchemy import select
 from adapters.local import LocalChat
 from bot.events import Actor, ProfileSeen
 from bot.roster import Binding, RosterMember, SyncReport, sync_bound_teams
-from storage.models import OutboxMessage, Person, Team, TeamMember
+from storage.models import OutboxMessage, Person
+from tests.bot.test_engine_helpers import team_member_ids
 
 SETUP = [
     ":person ada admin",
@@ -28,18 +29,6 @@ SETUP = [
     "team bind atlas #atlas",
     "team link harbor #harbor",  # any name of the command binds
 ]
-
-
-def members(chat: LocalChat, team: str) -> set[str]:
-    with chat.core.database.session() as session:
-        return set(
-            session.scalars(
-                select(Person.platform_id)
-                .join(TeamMember, TeamMember.person_id == Person.id)
-                .join(Team, Team.id == TeamMember.team_id)
-                .where(Team.name == team)
-            )
-        )
 
 
 def sync(chat: LocalChat, rosters: dict[str, Sequence[RosterMember] | Exception | None]) -> SyncReport:
@@ -58,7 +47,7 @@ def test_bound_teams_follow_their_rosters_and_newcomers_are_welcomed(chat: Local
     zoe = ProfileSeen(Actor("local", "acme", "zoe"), display_name="Zoe", timezone="Asia/Tokyo", locale="de")
     report = sync(chat, {"#atlas": [RosterMember("ben"), RosterMember("zoe", profile=zoe)], "#harbor": None})
     assert [b.team for b in report.synced] == ["atlas"]
-    assert members(chat, "atlas") == {"ben", "zoe"}
+    assert team_member_ids(chat.core, "atlas") == {"ben", "zoe"}
     with chat.core.database.session() as session:
         zoe_row = session.scalars(select(Person).where(Person.platform_id == "zoe")).one()
         assert (zoe_row.timezone, zoe_row.locale) == ("Asia/Tokyo", "de")  # profile before enrolment
@@ -86,21 +75,21 @@ def test_an_empty_or_failed_roster_never_empties_a_team_and_one_failure_stops_no
     for line in SETUP:
         chat.run_line(line)
     report = sync(chat, {"#atlas": [], "#harbor": [RosterMember("hana"), RosterMember("liam")]})
-    assert members(chat, "atlas") == {"ben"}
+    assert team_member_ids(chat.core, "atlas") == {"ben"}
     assert [b.team for b, _ in report.left_alone] == ["atlas"]
-    assert members(chat, "harbor") == {"hana", "liam"}
+    assert team_member_ids(chat.core, "harbor") == {"hana", "liam"}
     report = sync(chat, {"#atlas": RuntimeError("channel_not_found"), "#harbor": [RosterMember("liam")]})
-    assert members(chat, "atlas") == {"ben"}
+    assert team_member_ids(chat.core, "atlas") == {"ben"}
     assert [(b.team, why) for b, why in report.failed] == [("atlas", "channel_not_found")]
-    assert members(chat, "harbor") == {"liam"}  # the binding after the failing one still synced
+    assert team_member_ids(chat.core, "harbor") == {"liam"}  # the binding after the failing one still synced
 
 
 def test_a_bot_is_never_enrolled(chat: LocalChat) -> None:
     for line in SETUP:
         chat.run_line(line)
     sync(chat, {"#atlas": [RosterMember("ben"), RosterMember("helperbot", is_bot=True)], "#harbor": None})
-    assert members(chat, "atlas") == {"ben"}
+    assert team_member_ids(chat.core, "atlas") == {"ben"}
     # A roster of nothing but bots is an empty roster: the team stays as it was.
     report = sync(chat, {"#atlas": [RosterMember("helperbot", is_bot=True)], "#harbor": None})
-    assert members(chat, "atlas") == {"ben"} and report.left_alone
+    assert team_member_ids(chat.core, "atlas") == {"ben"} and report.left_alone
     assert not chat.core.knows(Actor("local", "acme", "helperbot"))

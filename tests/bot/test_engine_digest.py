@@ -24,8 +24,11 @@ MONDAY_9 = ":advance to 2026-11-23 09:00 America/New_York"
 AFTER_CLOSE = ":advance to 2026-11-24 12:00 America/New_York"
 
 
-def team(chat: LocalChat, *extra: str, anonymous: str = "yes", prompts: str = "") -> None:
-    org(chat, {"mo": NY, **dict.fromkeys(MEMBERS, NY)}, extra=extra)
+def team(
+    chat: LocalChat, *extra: str, anonymous: str = "yes", prompts: str = "", manager_zone: str = NY
+) -> None:
+    """Manager mo and six members in New York (mo elsewhere if asked), one weekly members cadence."""
+    org(chat, {"mo": manager_zone, **dict.fromkeys(MEMBERS, NY)}, extra=extra)
     run(chat, "team create t --manager @mo", "team add t " + " ".join(f"@{m}" for m in MEMBERS))
     run(
         chat,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from adapters.local import LocalChat
 from adapters.local.transport import LocalMessage
 from bot.core import Coachbot
-from storage.models import Answer, Cadence, Checkin, OutboxMessage
+from storage.models import Answer, Cadence, Checkin, OutboxMessage, Person, Team, TeamMember
 
 
 def run(chat: LocalChat, *lines: str) -> None:
@@ -93,3 +93,16 @@ def set_cadence(core: Coachbot, name: str, **values: object) -> None:
         cadence = session.scalars(select(Cadence).where(Cadence.name == name)).one()
         for key, value in values.items():
             setattr(cadence, key, value)
+
+
+def team_member_ids(core: Coachbot, team: str) -> set[str]:
+    """The platform ids of a team's members, straight from the database."""
+    with core.database.session() as session:
+        return set(
+            session.scalars(
+                select(Person.platform_id)
+                .join(TeamMember, TeamMember.person_id == Person.id)
+                .join(Team, Team.id == TeamMember.team_id)
+                .where(Team.name == team)
+            )
+        )

@@ -24,15 +24,12 @@ from bot.messages import Quote
 from bot.prompts import PromptLibrary
 from storage.db import Database
 from storage.models import CadenceRun, Digest, OutboxMessage, Person
-from tests.bot.test_engine_helpers import answers, checkins, last_reply, org, outbox_rows, received, run
+from tests.bot.test_engine_digest import AFTER_CLOSE, MEMBERS, MONDAY_9, answer, digest, team
+from tests.bot.test_engine_helpers import answers, checkins, last_reply, outbox_rows, received, run
 from tests.conftest import Transcript
 
-NY = "America/New_York"
 NINE = tr("en").time(time(9, 0))  # "9:00 AM" as this Babel writes it
 SYDNEY = "Australia/Sydney"
-MEMBERS = ["bo", "cy", "di", "ed", "fa", "gu"]
-MONDAY_9 = ":advance to 2026-11-23 09:00 America/New_York"
-AFTER_CLOSE = ":advance to 2026-11-24 12:00 America/New_York"
 
 
 @pytest.fixture
@@ -40,26 +37,6 @@ def world(any_database: Database, clock: ManualClock, library: PromptLibrary) ->
     core = Coachbot(database=any_database, clock=clock, library=library)
     transcript = Transcript()
     return LocalChat(core=core, clock=clock, org="acme", output=transcript.append), core
-
-
-def team(chat: LocalChat, *extra: str, anonymous: str = "yes", manager_zone: str = NY) -> None:
-    org(chat, {"mo": manager_zone, **dict.fromkeys(MEMBERS, NY)}, extra=extra)
-    run(chat, "team create t --manager @mo", "team add t " + " ".join(f"@{m}" for m in MEMBERS))
-    run(
-        chat,
-        'cadence add p --team t --audience members --every "weekly mon" --at 09:00 --window 1d'
-        f" --anonymous {anonymous}",
-    )
-
-
-def answer(chat: LocalChat, who: str, rating: int, comment: str) -> None:
-    run(chat, f":as {who}", f"> {rating}", f"> {comment}", f"> {rating}")
-
-
-def digest(chat: LocalChat) -> str:
-    sent = received(chat, "mo", "digest")
-    assert len(sent) == 1, [m.text for m in sent]
-    return sent[0].text
 
 
 # -- 1. K fixed per run ----------------------------------------------------------------------------

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.messages import OutboundMessage, Para, Quote
-from storage.models import OutboxMessage, Person, Team, TeamMember
+from storage.models import OutboxMessage, Person
 from tests.adapters.slack.conftest import TEAM, Harness
 from tests.adapters.slack.test_http import org
+from tests.bot.test_engine_helpers import team_member_ids
 
 
 def _long_digest(n: int, *, locale: str = "en") -> OutboundMessage:
@@ -77,18 +78,6 @@ async def test_an_update_of_a_message_that_is_gone_is_done(slack: Harness) -> No
     assert (await slack.mount.transport.send(update)).message_id == "1.000"
 
 
-def _members(slack: Harness, team: str) -> set[str]:
-    with slack.core.database.session() as session:
-        return set(
-            session.scalars(
-                select(Person.platform_id)
-                .join(TeamMember, TeamMember.person_id == Person.id)
-                .join(Team, Team.id == TeamMember.team_id)
-                .where(Team.name == team)
-            )
-        )
-
-
 async def test_binding_by_any_alias_syncs_and_bots_are_never_members(slack: Harness) -> None:
     org(slack)
     slack.fake.add_user("UNEW", name="Newbie", tz="Europe/Paris")
@@ -100,7 +89,7 @@ async def test_binding_by_any_alias_syncs_and_bots_are_never_members(slack: Harn
     )
     status, _ = await slack.command("UADA", "team link atlas <#CTEAM|team-atlas>")
     assert status == 200
-    assert _members(slack, "atlas") == {"UBEN", "UNEW"}
+    assert team_member_ids(slack.core, "atlas") == {"UBEN", "UNEW"}
     # The newcomers are welcomed (by DM, at their next working moment).
     with slack.core.database.session() as session:
         welcomed = set(
@@ -125,14 +114,21 @@ async def test_an_empty_or_failing_channel_never_empties_a_team_nor_stops_the_ot
         "team sync harbor <#CHARBOR|harbor>",
     ):
         assert (await slack.command("UADA", line))[0] == 200
-    assert (_members(slack, "atlas"), _members(slack, "harbor")) == ({"UBEN"}, {"UNEW"})
+    assert (team_member_ids(slack.core, "atlas"), team_member_ids(slack.core, "harbor")) == (
+        {"UBEN"},
+        {"UNEW"},
+    )
     slack.fake.channels["CATLAS"] = []  # e.g. the bot was removed from the channel
     slack.fake.channels["CHARBOR"] = ["UNEW", "UBEN"]
     report = await slack.mount.people.sync_bindings()
-    assert _members(slack, "atlas") == {"UBEN"} and [b.team for b, _ in report.left_alone] == ["atlas"]
-    assert _members(slack, "harbor") == {"UNEW", "UBEN"}
+    assert team_member_ids(slack.core, "atlas") == {"UBEN"} and [b.team for b, _ in report.left_alone] == [
+        "atlas"
+    ]
+    assert team_member_ids(slack.core, "harbor") == {"UNEW", "UBEN"}
     slack.fake.failing["CATLAS"] = "channel_not_found"
     slack.fake.channels["CHARBOR"] = ["UBEN"]
     report = await slack.mount.people.sync_bindings()
-    assert _members(slack, "atlas") == {"UBEN"} and [b.team for b, _ in report.failed] == ["atlas"]
-    assert _members(slack, "harbor") == {"UBEN"}
+    assert team_member_ids(slack.core, "atlas") == {"UBEN"} and [b.team for b, _ in report.failed] == [
+        "atlas"
+    ]
+    assert team_member_ids(slack.core, "harbor") == {"UBEN"}
