@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from bot.context import Context
 from bot.i18n import N_
 from bot.messages import Para, Part, Quote, Reply
-from storage.models import REMOVED_MARK, Answer, Cadence, Checkin
+from storage.models import REMOVED_MARK, Answer, Cadence, Checkin, name_key
 
 LIMIT = 10
 
@@ -34,10 +34,12 @@ def history(ctx: Context, cadence_name: str | None) -> list[Reply]:
         .where(Checkin.person_id == ctx.person.id, Checkin.opened_at <= ctx.now)
     )
     if cadence_name is not None:
-        name = cadence_name.lower()
-        # A removed cadence keeps its answers under a marked name; its history is still yours.
+        key = name_key(cadence_name)
+        # By stored key, in any case; a removed cadence keeps its answers under a marked key
+        # ("<key>~<id>"), and its history is still yours.
         query = query.where(
-            or_(func.lower(Cadence.name) == name, func.lower(Cadence.name).startswith(name + REMOVED_MARK))
+            Cadence.workspace_id == ctx.workspace.id,
+            or_(Cadence.name_key == key, Cadence.name_key.startswith(key + REMOVED_MARK, autoescape=True)),
         )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     if total == 0:
@@ -77,7 +79,7 @@ def _nothing(ctx: Context, cadence_name: str | None) -> list[Reply]:
     else:
         known = ctx.session.scalar(
             select(Cadence.id).where(
-                Cadence.workspace_id == ctx.workspace.id, func.lower(Cadence.name) == cadence_name.lower()
+                Cadence.workspace_id == ctx.workspace.id, Cadence.name_key == name_key(cadence_name)
             )
         )
         text = (

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.commands import Mention
 from bot.events import Actor, ProfileSeen
 from bot.schedule import LocalPolicy, end_of_quiet_hours
-from storage.models import Person, Team, TeamMember, Vacation, Workspace
+from storage.models import Person, Team, TeamMember, Vacation, Workspace, name_key
 
 
 def valid_timezone(name: str | None) -> bool:
@@ -97,10 +97,12 @@ def resolve(session: Session, workspace: Workspace, mention: Mention) -> Person 
     )
     if by_id is not None:
         return by_id
+    # By stored key (any case, any script); the oldest of namesakes, so the answer is stable.
     return session.scalar(
-        select(Person).where(
-            Person.workspace_id == workspace.id, func.lower(Person.display_name) == mention.ref.lower()
-        )
+        select(Person)
+        .where(Person.workspace_id == workspace.id, Person.display_key == name_key(mention.ref))
+        .order_by(Person.id)
+        .limit(1)
     )
 
 

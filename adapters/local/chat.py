@@ -9,6 +9,7 @@ in README.md, section "Local chat".
 from __future__ import annotations
 
 import asyncio
+import math
 import shlex
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,9 @@ from bot.events import Actor, ChoiceMade, CommandIssued, MessageEdited, MessageP
 from bot.messages import Reply
 
 PLATFORM = "local"
+MAX_ADVANCE = timedelta(days=366)
+"""How far one `:advance` may move the clock: a year of ticks is quick; a millennium is not."""
+_UNIT_SECONDS = {"minutes": 60, "hours": 3600, "days": 86400, "weeks": 7 * 86400}
 TEXT_VERBS = frozenset({"reply", "edit"})
 """Chat commands whose last argument is free text, taken as typed (no shell quoting)."""
 HELP = """Chat commands (everything else is a message to Coachbot):
@@ -189,6 +193,11 @@ class LocalChat:
         """Move time forward, stopping at every moment something is due so it happens on time."""
         if target < self.clock.now():
             raise ChatError("Time only moves forward.")
+        if target - self.clock.now() > MAX_ADVANCE:
+            # Every stop on the way runs a tick: years ahead would run (nearly) forever.
+            raise ChatError(
+                f"That is more than {MAX_ADVANCE.days} days ahead; move the clock at most a year at a time."
+            )
         while True:
             self.core.tick()
             self.deliver()
@@ -349,11 +358,19 @@ class LocalChat:
 
 
 def parse_duration(text: str) -> timedelta:
+    """``30m``, ``4h``, ``2d``, ``1.5w``: a positive, finite duration of at most :data:`MAX_ADVANCE`."""
     units = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
     try:
-        return timedelta(**{units[text[-1]]: float(text[:-1])})
+        amount = float(text[:-1])
+        unit = units[text[-1:]]
     except (KeyError, ValueError) as exc:
         raise ChatError(f"{text!r} is not a duration like 30m, 4h or 2d.") from exc
+    # Checked before timedelta(): 1e9d overflows it, nan and inf it refuses with odd errors.
+    if not math.isfinite(amount) or amount <= 0:
+        raise ChatError(f"{text!r} is not a duration like 30m, 4h or 2d: it must be more than zero.")
+    if amount * _UNIT_SECONDS[unit] > MAX_ADVANCE.total_seconds():
+        raise ChatError(f"{text!r} is too far: move the clock at most {MAX_ADVANCE.days} days at a time.")
+    return timedelta(**{unit: amount})
 
 
 def parse_instant(words: list[str]) -> datetime:
@@ -362,9 +379,9 @@ def parse_instant(words: list[str]) -> datetime:
     try:
         naive = datetime.strptime(f"{words[0]} {words[1]}", "%Y-%m-%d %H:%M")
         zone = ZoneInfo(words[2]) if len(words) == 3 else UTC
+        return naive.replace(tzinfo=zone).astimezone(UTC)  # overflows at the ends of the calendar
     except Exception as exc:
         raise ChatError("Usage: :advance to YYYY-MM-DD HH:MM [Area/City]") from exc
-    return naive.replace(tzinfo=zone).astimezone(UTC)
 
 
 def _indent(text: str) -> str:

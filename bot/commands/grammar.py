@@ -29,9 +29,13 @@ from bot.commands.values import (
     read_weekday,
 )
 from bot.i18n import N_
+from storage.models import name_key
 
 RESERVED = frozenset({"all"})
 """Words a cadence may not be called: `skip all` ends a check-in, so `all` must never name a cadence."""
+
+BINDING_MAX = 200
+"""Longest channel or group reference `team bind` keeps (``Team.binding`` is 200 characters)."""
 
 OPTIONS: dict[str, dict[str, bool]] = {  # path -> option -> takes several words (until the next --option)
     "team create": {"manager": False},
@@ -96,7 +100,7 @@ def _team_members(a: Args) -> tuple[str, tuple[A.Mention, ...]]:
 
 def _team_bind(a: Args) -> A.Command:
     team, source = a.exactly(N_("a team name"), N_("a channel or group to follow"))
-    if len(source) > 300:
+    if len(source) > BINDING_MAX:
         a.fail(N_("That channel or group reference is too long."))
     return A.TeamBind(name_arg(a, team, "team"), source)
 
@@ -108,7 +112,7 @@ def _cadence_add(a: Args) -> A.Command:
             USAGE["cadence add"],
         )
     name = name_arg(a, a.exactly(N_("a name for the cadence"))[0], "cadence")
-    if name.lower() in RESERVED:
+    if name_key(name) in RESERVED:
         a.fail(
             N_(
                 "`{name}` is taken by the command language (`skip all` ends a check-in); choose another name."
@@ -162,7 +166,7 @@ def _skip(a: Args) -> A.Command:
     if not a.pos:
         return A.SkipQuestion()
     word = a.exactly(N_("a cadence name"))[0]
-    if word.lower() in RESERVED:
+    if name_key(word) in RESERVED:
         return A.Decline()
     return A.Skip(name_arg(a, word, "cadence"))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-import shlex
+import unicodedata
 
 from bot.commands import ast as A
 from bot.commands.args import Args
@@ -20,8 +20,12 @@ from bot.commands.grammar import HANDLERS, OPTIONS
 from bot.commands.usage import COMMAND_ALIASES, SUBCOMMAND_ALIASES, SUBCOMMANDS, USAGE
 from bot.commands.values import OPTION_ALIASES, clip, parse_recurrence
 from bot.i18n import N_
+from bot.text import clean
 
-__all__ = ["CommandError", "NeedsForm", "parse", "parse_recurrence"]
+__all__ = ["MAX_COMMAND_LENGTH", "CommandError", "NeedsForm", "parse", "parse_recurrence"]
+
+MAX_COMMAND_LENGTH = 4000
+"""Longer lines are refused unread: no command needs more, and reading costs grow with length."""
 
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'"})
@@ -29,6 +33,52 @@ _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks around protected platfor
 _ENTITY = re.compile(r"<[@#!][^<>]*>")
 _PLACEHOLDER = re.compile(f"{_OPEN}([0-9]+){_CLOSE}")
 _TOP_WORDS = sorted({path.split(" ")[0] for path in USAGE})
+
+
+# One piece of a shell word: plain characters, a '…' or "…" string, or a backslash escape.
+# Read with one regex scan, so tokenising is linear in the input (shlex is quadratic).
+_PIECE = re.compile(
+    r"""(?P<plain>[^ '"\\]+)"""
+    r"""|'(?P<single>[^']*)'"""
+    r'|"(?P<double>[^"\\]*(?:\\.[^"\\]*)*)"'
+    r"""|\\(?P<escaped>.)"""
+    r"""|(?P<space> +)""",
+    re.DOTALL,
+)
+_DOUBLE_ESCAPE = re.compile(r'\\(["\\])')  # inside "…" only \" and \\ are escapes (POSIX)
+
+
+def _split_words(text: str) -> list[str]:
+    """Split like ``shlex.split`` (POSIX mode) in linear time; whitespace is a plain space here.
+
+    Raises ValueError("No escaped character") for a backslash at the very end and
+    ValueError("No closing quotation") for an unpaired quote, as shlex does.
+    """
+    words: list[str] = []
+    current: list[str] = []
+    in_word = False
+    position = 0
+    for match in _PIECE.finditer(text):
+        if match.start() != position:
+            break  # something no piece matches: an unpaired quote or a final backslash
+        position = match.end()
+        kind = match.lastgroup
+        if kind == "space":
+            if in_word:
+                words.append("".join(current))
+                current, in_word = [], False
+            continue
+        in_word = True
+        value = match.group(kind or "plain")
+        current.append(_DOUBLE_ESCAPE.sub(r"\1", value) if kind == "double" else value)
+    if position != len(text):
+        rest = text[position:]
+        if rest[:1] != "'" and (len(rest) - len(rest.rstrip("\\"))) % 2:  # odd: the last one escapes nothing
+            raise ValueError("No escaped character")
+        raise ValueError("No closing quotation")
+    if in_word:
+        words.append("".join(current))
+    return words
 
 
 def _tokenize(text: str) -> list[str]:
@@ -46,7 +96,7 @@ def _tokenize(text: str) -> list[str]:
         return f"{_OPEN}{len(entities) - 1}{_CLOSE}"
 
     try:
-        tokens = shlex.split(_ENTITY.sub(protect, text))
+        tokens = _split_words(_ENTITY.sub(protect, text))
     except ValueError as err:
         problem = (
             N_("I couldn't read that: there's a backslash at the very end.")
@@ -150,8 +200,18 @@ def _split(path: str, rest: list[str]) -> Args:
 def parse(text: str) -> A.Command:
     """Turn one line of chat into a command, or raise :class:`CommandError` saying what to fix.
 
-    A leading ``/coach`` or ``coach`` is ignored; an empty line means ``help``.
+    A leading ``/coach`` or ``coach`` is ignored; an empty line means ``help``. A line longer than
+    :data:`MAX_COMMAND_LENGTH` is refused; control characters and lone surrogates are dropped
+    (:func:`bot.text.clean`) and the text is NFC-normalised before it is read.
     """
+    if len(text) > MAX_COMMAND_LENGTH:
+        # Refused before any other work, so a pasted megabyte costs nothing (and is not echoed).
+        raise CommandError(
+            N_("That command is too long: I read at most {max} characters, and it has {count}."),
+            max=MAX_COMMAND_LENGTH,
+            count=len(text),
+        )
+    text = unicodedata.normalize("NFC", clean(text))  # "Ä" typed as A + ¨ is the letter Ä
     tokens = _strip_prefix(_tokenize(text))
     if not tokens:
         return A.Help(None)

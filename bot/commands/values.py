@@ -16,10 +16,15 @@ from bot.commands.errors import CommandError, Msg
 from bot.commands.topics import TOPICS
 from bot.domain import Audience, Recurrence
 from bot.i18n import N_
+from storage.models import name_key
 
 # --- how values are written ---------------------------------------------------------------------
 
-_NAME = re.compile(r"[\w.][\w.-]{0,63}")
+NAME_MAX = 64
+"""Longest team, cadence or prompt-set name (the columns are 64; a removed cadence's suffix fits in 96)."""
+NAME_KEY_MAX = 128
+"""Longest lookup key of a name (``Team.name_key`` is 128 characters)."""
+_NAME = re.compile(rf"[\w.][\w.-]{{0,{NAME_MAX - 1}}}")
 _SLACK_MENTION = re.compile(r"<@([^|<>\s]{1,200})(?:\|([^<>]{0,200}))?>")
 _HANDLE = re.compile(r"@([\w.-]{1,80})")
 _TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
@@ -68,8 +73,17 @@ def clip(text: str, limit: int = 40) -> str:
 
 
 def read_name(text: str) -> str | None:
-    """A team, cadence or prompt-set name: plain enough to show anywhere and never mistaken for an option."""
-    return text if _NAME.fullmatch(text) else None
+    """A team, cadence or prompt-set name: plain enough to show anywhere and never mistaken for an option.
+
+    At most :data:`NAME_MAX` characters, and its lookup key (``storage.models.name_key``: NFKC and
+    case folding, which can lengthen a name: "ß" → "ss") at most :data:`NAME_KEY_MAX`, so every name
+    accepted here fits its columns (name 64, key 128; a removed cadence's suffix has room beyond).
+    """
+    if not _NAME.fullmatch(text):
+        return None
+    key = name_key(text)
+    # "~" marks removed cadences' keys; no name may produce one (NFKC of an odd letter could).
+    return text if len(key) <= NAME_KEY_MAX and "~" not in key else None
 
 
 def read_mention(token: str) -> Mention | None:

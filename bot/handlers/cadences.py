@@ -24,7 +24,7 @@ from bot.messages import Para, Reply
 from bot.prompts import DEFAULT_SETS
 from bot.schedule import local_today
 from bot.welcome import team_members, welcome
-from storage.models import REMOVED_MARK, Cadence, Checkin, ScheduleSlot
+from storage.models import REMOVED_MARK, Cadence, Checkin, ScheduleSlot, name_key
 
 DEFAULT_QUESTIONS = 3
 DEFAULT_WINDOW = timedelta(days=2)
@@ -46,10 +46,12 @@ def _say(*lines: str) -> list[Reply]:
 
 
 def find(ctx: Context, name: str) -> Cadence | None:
+    """The cadence called ``name`` in any case ("ñu" finds "Ñu"), by stored key (see ``find_team``).
+
+    A removed cadence's key carries its "~<id>" suffix, so it is never found by a typed name.
+    """
     return ctx.session.scalar(
-        select(Cadence).where(
-            Cadence.workspace_id == ctx.workspace.id, func.lower(Cadence.name) == name.lower()
-        )
+        select(Cadence).where(Cadence.workspace_id == ctx.workspace.id, Cadence.name_key == name_key(name))
     )
 
 

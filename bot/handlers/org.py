@@ -14,7 +14,7 @@ from bot.context import Context
 from bot.i18n import Tr
 from bot.messages import Para, Quote, Reply
 from bot.welcome import welcome
-from storage.models import Cadence, Person, Team, TeamMember
+from storage.models import Cadence, Person, Team, TeamMember, name_key
 
 
 def _say(*lines: str) -> list[Reply]:
@@ -22,8 +22,10 @@ def _say(*lines: str) -> list[Reply]:
 
 
 def find_team(ctx: Context, name: str) -> Team | None:
+    """The team called ``name`` in any case ("ärzte" finds "Ärzte"): compared by stored key, because
+    SQL ``lower()`` folds only ASCII on SQLite."""
     return ctx.session.scalar(
-        select(Team).where(Team.workspace_id == ctx.workspace.id, func.lower(Team.name) == name.lower())
+        select(Team).where(Team.workspace_id == ctx.workspace.id, Team.name_key == name_key(name))
     )
 
 

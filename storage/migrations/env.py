@@ -22,6 +22,12 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
 
 
 with engine.connect() as connection:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode rebuilds a table by copy, DROP and rename; with foreign keys on, SQLite's DROP
+        # TABLE deletes the rows first and cascades to every table that refers to it. The pragma only
+        # takes effect outside a transaction, so it is set before the migration's transaction begins.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
@@ -32,3 +38,5 @@ with engine.connect() as connection:
     with context.begin_transaction():
         context.run_migrations()
     connection.commit()
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
