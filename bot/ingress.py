@@ -1,0 +1,419 @@
+"""Acknowledge first, work after: inbound events recorded durably, then processed off the request path.
+
+An adapter turns a platform request into a core event and hands it to :class:`GroupCommit`,
+which writes it to ``inbound_queue`` together with whatever else arrived meanwhile (one
+transaction for many requests: the next batch gathers while the current one commits) and
+resolves once that commit is done; only then does the adapter acknowledge the platform.
+:class:`IngressWorker` claims queued rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, a guarded
+update everywhere, recorded in ``claimed_until``/``claimed_by``), runs :meth:`Coachbot.handle`
+in a worker thread and passes the replies to the adapter's ``answer`` callback (Slack's
+``response_url``, a Teams proactive reply, ...).
+
+Guarantees: a platform retry of an acknowledged event is not queued twice (``platform`` +
+``event_id`` are unique); a row whose worker died is claimed again once its lease runs out, and
+the core's own ``inbound_events`` record makes the second run change nothing. The one window:
+a worker that dies after the core committed but before ``answer`` returned loses that reply
+(the change itself is kept); the row is processed again and answers nothing.
+
+The core event travels as JSON (:func:`to_payload` / :func:`from_payload`), with the reply
+route beside it: ``{"event": {...}, "route": {...}}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot import text
+from bot.core import Coachbot
+from bot.events import Actor, ChoiceMade, CommandIssued, Event, MessageEdited, MessagePosted, ProfileSeen
+from bot.messages import Reply
+from storage.models import InboundQueueItem
+
+log = logging.getLogger(__name__)
+
+Route = dict[str, str | bool | None]
+"""How to answer: adapter-defined, JSON-safe (e.g. ``{"response_url": ..., "channel": ...}``)."""
+
+LEASE = timedelta(seconds=30)
+MAX_ATTEMPTS = 5
+_KINDS: dict[str, type[Any]] = {
+    cls.__name__: cls for cls in (ProfileSeen, MessagePosted, MessageEdited, ChoiceMade, CommandIssued)
+}
+
+
+# -- JSON round trip -----------------------------------------------------------------------------
+
+
+def to_payload(event: Event, route: Mapping[str, str | bool | None] | None = None) -> dict[str, Any]:
+    """The event and its reply route as a JSON-safe dict (people's text cleaned first: PostgreSQL's JSON
+    refuses NUL, and no database stores a lone surrogate)."""
+    fields = dataclasses.asdict(text.clean_event(event))
+    return {"event": {"kind": type(event).__name__, **fields}, "route": dict(route or {})}
+
+
+def from_payload(payload: Mapping[str, Any]) -> tuple[Event, Route]:
+    """Inverse of :func:`to_payload`; ValueError for anything it did not write."""
+    raw = payload.get("event")
+    route = payload.get("route") or {}
+    if not isinstance(raw, dict) or not isinstance(route, dict):
+        raise ValueError("not an ingress payload")
+    fields = dict(raw)
+    cls = _KINDS.get(str(fields.pop("kind", "")))
+    actor = fields.pop("actor", None)
+    if cls is None or not isinstance(actor, dict):
+        raise ValueError("unknown event kind or actor")
+    try:
+        event: Event = cls(actor=Actor(**actor), **fields)
+    except TypeError as exc:
+        raise ValueError(f"bad event fields: {exc}") from exc
+    return event, {str(k): v for k, v in route.items()}
+
+
+# -- the table -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queued:
+    """One claimed queue row, decoded."""
+
+    id: int
+    event: Event
+    route: Route
+    attempts: int
+
+
+class InboundQueue:
+    """``inbound_queue`` for one core: record many, claim, finish. Synchronous (run in a thread)."""
+
+    def __init__(self, core: Coachbot) -> None:
+        self.core = core
+
+    def record(self, items: Sequence[tuple[str, str, dict[str, Any]]]) -> set[tuple[str, str]]:
+        """Insert ``(platform, event_id, payload)`` rows in ONE transaction; returns those that were
+        new (a platform retry of something already queued is skipped, not an error)."""
+        if not items:
+            return set()
+        database = self.core.database
+        now = self.core.clock.now()
+        dialect = postgresql if database.is_postgres else sqlite
+        rows = [
+            {"platform": p, "event_id": e, "payload": payload, "received_at": now, "attempts": 0}
+            for p, e, payload in items
+        ]
+        statement = (
+            dialect.insert(InboundQueueItem)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+            .returning(InboundQueueItem.platform, InboundQueueItem.event_id)
+        )
+        with database.session() as session:
+            return {(str(p), str(e)) for p, e in session.execute(statement)}
+
+    def claim(self, *, owner: str, limit: int = 64, lease: timedelta = LEASE) -> list[Queued]:
+        """Lease up to ``limit`` unfinished rows whose lease (if any) ran out, oldest first."""
+        now = self.core.clock.now()
+        free = and_(
+            InboundQueueItem.done_at.is_(None),
+            or_(InboundQueueItem.claimed_until.is_(None), InboundQueueItem.claimed_until <= now),
+        )
+        query = select(InboundQueueItem).where(free).order_by(InboundQueueItem.id).limit(limit)
+        if self.core.database.is_postgres:
+            query = query.with_for_update(skip_locked=True)
+        claimed: list[Queued] = []
+        with self.core.database.session() as session:
+            for row in session.scalars(query).all():
+                # Guarded, so two claimers in one SQLite process cannot both take a row.
+                taken = session.execute(
+                    update(InboundQueueItem)
+                    .where(InboundQueueItem.id == row.id, free)
+                    .values(claimed_until=now + lease, claimed_by=owner, attempts=row.attempts + 1)
+                    .execution_options(synchronize_session=False)
+                )
+                if not getattr(taken, "rowcount", 0):
+                    continue
+                try:
+                    event, route = from_payload(row.payload)
+                except ValueError as exc:
+                    row.done_at, row.error = now, f"undecodable: {exc}"[:500]
+                    continue
+                claimed.append(Queued(id=row.id, event=event, route=route, attempts=row.attempts + 1))
+        return claimed
+
+    def finish(self, item_id: int, *, owner: str, error: str | None = None, retry: bool = False) -> None:
+        """Mark a row done (or, with ``retry``, free it for another attempt); only its owner may."""
+        now = self.core.clock.now()
+        values: dict[str, Any] = {"claimed_until": None, "error": error[:500] if error else None}
+        if not retry:
+            values["done_at"] = now
+        with self.core.database.session() as session:
+            session.execute(
+                update(InboundQueueItem)
+                .where(InboundQueueItem.id == item_id, InboundQueueItem.claimed_by == owner)
+                .values(**values)
+            )
+
+    def finish_many(
+        self,
+        *,
+        owner: str,
+        done: Mapping[int, str | None],
+        retry: Sequence[tuple[int, str, timedelta]] = (),
+    ) -> None:
+        """Finish a whole batch in ONE transaction: ``done`` rows (with their error, if any) are
+        marked done; ``retry`` rows are freed after their back-off. Only the owner's rows change."""
+        if not done and not retry:
+            return
+        now = self.core.clock.now()
+        mine = InboundQueueItem.claimed_by == owner
+        with self.core.database.session() as session:
+            clean = [i for i, error in done.items() if error is None]
+            if clean:
+                session.execute(
+                    update(InboundQueueItem)
+                    .where(InboundQueueItem.id.in_(clean), mine)
+                    .values(done_at=now, claimed_until=None, error=None)
+                    .execution_options(synchronize_session=False)
+                )
+            for item_id, error in done.items():
+                if error is not None:
+                    session.execute(
+                        update(InboundQueueItem)
+                        .where(InboundQueueItem.id == item_id, mine)
+                        .values(done_at=now, claimed_until=None, error=error[:500])
+                        .execution_options(synchronize_session=False)
+                    )
+            for item_id, error, rest in retry:
+                session.execute(
+                    update(InboundQueueItem)
+                    .where(InboundQueueItem.id == item_id, mine)
+                    .values(claimed_until=now + rest, error=error[:500])
+                    .execution_options(synchronize_session=False)
+                )
+
+    def pending(self) -> int:
+        with self.core.database.session() as session:
+            query = select(func.count()).select_from(InboundQueueItem)
+            return int(session.scalar(query.where(InboundQueueItem.done_at.is_(None))) or 0)
+
+
+# -- group commit ----------------------------------------------------------------------------------
+
+
+class GroupCommit:
+    """Batches concurrent :meth:`submit` calls into shared transactions.
+
+    One commit runs at a time (in a worker thread, so the event loop never waits on the
+    database); whatever arrives while it runs forms the next batch. Under load that is many
+    requests per transaction; alone, a request waits for just its own commit.
+    """
+
+    def __init__(
+        self, queue: InboundQueue, *, max_batch: int = 512, on_commit: Callable[[], None] | None = None
+    ) -> None:
+        self.queue = queue
+        self.max_batch = max_batch
+        self.on_commit = on_commit
+        self.batches = 0
+        self._pending: list[tuple[tuple[str, str, dict[str, Any]], asyncio.Future[bool]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def submit(self, platform: str, event_id: str, payload: dict[str, Any]) -> bool:
+        """Record one event durably; True if it is new, False for a retry already queued."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._pending.append(((platform, event_id, payload), future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.get_running_loop().create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        await asyncio.sleep(0)  # let requests already in flight on this loop join the first batch
+        while self._pending:
+            batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch :]
+            try:
+                new = await asyncio.to_thread(self.queue.record, [item for item, _ in batch])
+            except Exception as exc:  # the requests fail (5xx: the platform retries), the loop goes on
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            self.batches += 1
+            for (platform, event_id, _), future in batch:
+                key = (platform, event_id)
+                if not future.done():
+                    future.set_result(key in new)
+                new.discard(key)  # a second copy in the same batch is a retry too
+            if self.on_commit is not None:
+                self.on_commit()
+
+
+# -- the worker ------------------------------------------------------------------------------------
+
+Answer = Callable[[Event, Route, list[Reply]], Awaitable[None]]
+Prepare = Callable[[Event], Awaitable[None]]
+GiveUp = Callable[[Event, Route], Awaitable[None]]
+
+
+def _backoff(attempts: int) -> timedelta:
+    """How long a failed row rests before its next attempt (so one bad row cannot spin the worker)."""
+    return timedelta(seconds=5 * attempts)
+
+
+def _handle_all(core: Coachbot, items: Sequence[Queued]) -> list[list[Reply] | BaseException]:
+    """``core.handle`` for a whole batch in ONE worker thread, in order; an exception per item."""
+    results: list[list[Reply] | BaseException] = []
+    for item in items:
+        try:
+            results.append(core.handle(item.event))
+        except Exception as exc:
+            results.append(exc)
+    return results
+
+
+class IngressWorker:
+    """Claims queued events, applies them with the core, hands the replies to ``answer``.
+
+    One drain runs at a time per worker (a lock), so a test or shutdown can wait for "everything
+    queued so far is done" with :meth:`drain`, and :meth:`paused` can hold the worker off.
+    ``prepare`` runs before the core sees an event (Slack: fetch an unknown person's profile);
+    ``give_up`` is told when an event failed :data:`MAX_ATTEMPTS` times; ``settled`` runs after a
+    round that finished something (Slack: wake the outbox drain once, not once per event).
+    """
+
+    def __init__(
+        self,
+        queue: InboundQueue,
+        *,
+        owner: str,
+        answer: Answer,
+        batch: int = 64,
+        prepare: Prepare | None = None,
+        give_up: GiveUp | None = None,
+        settled: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self.queue = queue
+        self.owner = owner
+        self.answer = answer
+        self.batch = batch
+        self.prepare = prepare
+        self.give_up = give_up
+        self.settled = settled
+        self.processed = 0
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._paused = False
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Something was queued: look now instead of at the next poll."""
+        self._wake.set()
+
+    def start(self, *, poll_seconds: float = 1.0) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(poll_seconds), name="ingress worker")
+
+    async def stop(self) -> None:
+        """Let the batch in hand finish (its rows would otherwise wait out their lease), then stop."""
+        if self._task is not None:
+            async with self._lock:
+                self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    @contextlib.asynccontextmanager
+    async def paused(self) -> AsyncIterator[None]:
+        """Hold the worker off while inside: the batch in hand finishes, then every drain is a no-op
+        (tests: see the acknowledgement before any processing, or stop as if crashed)."""
+        async with self._lock:
+            self._paused = True
+        try:
+            yield
+        finally:
+            self._paused = False
+            self.wake()
+
+    async def _run(self, poll_seconds: float) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                done = await self.drain()
+            except Exception:
+                log.exception("ingress worker round failed; retrying")
+                done = 0
+            if not done:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), poll_seconds)
+
+    async def drain(self) -> int:
+        """Process everything claimable now; returns how many rows were finished."""
+        async with self._lock:
+            finished = 0
+            while not self._paused and (
+                items := await asyncio.to_thread(self.queue.claim, owner=self.owner, limit=self.batch)
+            ):
+                finished += await self._process(items)
+            if finished and self.settled is not None:
+                await self.settled()
+            return finished
+
+    async def _process(self, items: list[Queued]) -> int:
+        """One batch: prepare, apply (one thread hop), answer (concurrently per person), mark (one commit)."""
+        if self.prepare is not None:
+            for item in items:
+                try:
+                    await self.prepare(item.event)
+                except Exception as exc:  # e.g. users.info down: the core still applies the event
+                    log.warning("preparing inbound %s failed: %s", item.id, exc)
+        results = await asyncio.to_thread(_handle_all, self.queue.core, items)
+        done: list[tuple[int, str | None]] = []
+        retry: list[tuple[int, str, timedelta]] = []
+        answers: dict[tuple[str, str, str], list[tuple[Queued, list[Reply]]]] = {}
+        for item, result in zip(items, results, strict=True):
+            if isinstance(result, BaseException):
+                log.warning("inbound %s failed (attempt %d): %s", item.id, item.attempts, result)
+                if item.attempts < MAX_ATTEMPTS:
+                    retry.append((item.id, str(result), _backoff(item.attempts)))
+                    continue
+                done.append((item.id, str(result)))
+                if self.give_up is not None:
+                    answers.setdefault(_who(item.event), []).append((item, []))
+                continue
+            answers.setdefault(_who(item.event), []).append((item, result))
+            done.append((item.id, None))
+        errors = dict(done)
+        # One person's answers stay in order; different people's go out side by side.
+        outcomes = await asyncio.gather(*(self._answer_in_order(group, errors) for group in answers.values()))
+        for outcome in outcomes:
+            errors.update(outcome)
+        await asyncio.to_thread(self.queue.finish_many, owner=self.owner, done=errors, retry=retry)
+        self.processed += len(errors)
+        return len(errors)
+
+    async def _answer_in_order(
+        self, group: list[tuple[Queued, list[Reply]]], errors: Mapping[int, str | None]
+    ) -> dict[int, str]:
+        failed: dict[int, str] = {}
+        for item, replies in group:
+            try:
+                if errors.get(item.id) is not None:
+                    assert self.give_up is not None
+                    await self.give_up(item.event, item.route)
+                else:
+                    await self.answer(item.event, item.route, replies)
+            except Exception as exc:  # the change is committed; only this reply is lost
+                log.warning("answer to inbound %s failed: %s", item.id, exc)
+                failed[item.id] = f"answer: {exc}"
+        return failed
+
+
+def _who(event: Event) -> tuple[str, str, str]:
+    return event.actor.platform, event.actor.workspace, event.actor.person
