@@ -9,7 +9,9 @@ the 404 for an action or shortcut Coachbot does not own is deliberate, but over 
 socket an unacknowledged envelope counts as a failed delivery (Slack redelivers
 events and shows the person an error). :class:`AckingHandler` acknowledges those
 with the bare ``envelope_id``; only a server error (5xx) stays unacknowledged, so
-Slack retries it as it would retry a 5xx over HTTP.
+Slack retries it as it would retry a 5xx over HTTP. An envelope whose payload is not a
+Slack payload (the same rules as over HTTP, :mod:`adapters.slack.payloads`) is acknowledged
+and dropped with one log line: redelivering it could never succeed.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
+from adapters.slack.payloads import Invalid, check_socket
 from adapters.slack.transport import SlackApi
 
 log = logging.getLogger(__name__)
@@ -34,6 +37,12 @@ class AckingHandler(AsyncSocketModeHandler):
 
     async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         start = time.time()
+        try:
+            check_socket(req.type, req.payload)
+        except Invalid as exc:  # acknowledged, so Slack does not redeliver what can never be read
+            log.info("refused a Socket Mode %s envelope %s: %s", req.type, req.envelope_id, exc)
+            await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+            return
         response = await run_async_bolt_app(self.app, req)
         if response.status == 200:
             await send_async_response(client, req, response, start)

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ChannelAccount
 
 from bot.events import Actor, ProfileSeen
 
@@ -29,6 +31,57 @@ COMMAND_PREFIXES = ("/coach", "coach")
 _AT = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 _BREAK = re.compile(r"<br\s*/?>|</p>|</div>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+
+
+class Malformed(ValueError):
+    """An authenticated request whose body is not an activity Coachbot can read (answered with 400)."""
+
+
+def loads(raw: bytes) -> Any:
+    """The request body as JSON, or None when it is not JSON at all (never raises)."""
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+
+
+def _text(body: Any, key: str) -> str | None:
+    value = body.get(key) if isinstance(body, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def auth_envelope(body: Any) -> Activity:
+    """Just what token validation reads (channel, service URL, the recipient's role), taken from
+    the raw JSON without deserialising the activity: a malformed body cannot fail before the token
+    does. A non-string ``serviceUrl`` is left out here and refused by :func:`parse_activity`."""
+    recipient = body.get("recipient") if isinstance(body, dict) else None
+    return Activity(
+        channel_id=_text(body, "channelId"),
+        service_url=_text(body, "serviceUrl"),
+        recipient=ChannelAccount(role=_text(recipient, "role")),
+    )
+
+
+def parse_activity(body: Any) -> Activity:
+    """The activity in an authenticated request body; :class:`Malformed` when it is not one."""
+    if body is None:
+        raise Malformed("body is not JSON")
+    if not isinstance(body, dict):
+        raise Malformed("body is not a JSON object")
+    if body.get("serviceUrl") is not None and _text(body, "serviceUrl") is None:
+        raise Malformed("serviceUrl is not a string")  # the token vouched for no such URL
+    try:
+        activity = Activity().deserialize(body)
+    except (
+        TypeError,
+        ValueError,
+        AttributeError,
+        RecursionError,
+    ) as exc:  # msrest DeserializationError is a ValueError
+        raise Malformed(str(exc).split("\n", 1)[0][:160]) from exc
+    if not isinstance(activity.type, str) or not activity.type:
+        raise Malformed("activity has no type")
+    return activity
 
 
 @dataclass(frozen=True)

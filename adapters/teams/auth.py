@@ -167,6 +167,5 @@ async def authenticate(
         return await auth.authenticate_request(activity, header or None)
     except PermissionError:
         raise
-    except Exception as exc:  # jwt errors, unknown key ids, malformed headers
-        log.info("rejected a Bot Framework token: %s", type(exc).__name__)
-        raise PermissionError(str(exc) or type(exc).__name__) from exc
+    except Exception as exc:  # jwt errors, unknown key ids, malformed headers; the caller logs the refusal
+        raise PermissionError(f"{type(exc).__name__}: {exc}"[:200]) from exc
