@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot import outbox, people, privacy
@@ -23,13 +23,8 @@ from bot.schedule import next_working_moment
 from storage.models import Answer, Cadence, CadenceRun, Checkin, Digest, Person, ScheduleSlot, TeamMember
 
 
-def send_ready(session: Session, library: PromptLibrary, *, now: datetime) -> int:
-    """Write the digest of every member run whose answer window has closed for everyone.
-
-    A run is only over when no check-in of it is still within its window *and* nobody
-    in a later time zone is still waiting to be nudged for that date; finished
-    check-ins alone do not end it, or the first zone to answer would get a digest of one.
-    """
+def ready_runs(*, now: datetime, claim: bool) -> Select[CadenceRun]:
+    """Member runs without a digest whose every window has closed and nobody is still to be nudged."""
     still_open = select(Checkin.id).where(Checkin.run_id == CadenceRun.id, Checkin.closes_at > now)
     still_due = select(ScheduleSlot.id).where(
         ScheduleSlot.cadence_id == CadenceRun.cadence_id,
@@ -37,14 +32,27 @@ def send_ready(session: Session, library: PromptLibrary, *, now: datetime) -> in
         ScheduleSlot.next_local_date == CadenceRun.occurrence_date,
         ScheduleSlot.next_due_at.is_not(None),
     )
-    runs = session.scalars(
-        select(CadenceRun).where(
-            CadenceRun.role == "member",
-            CadenceRun.digest_sent_at.is_(None),
-            ~still_open.exists(),
-            ~still_due.exists(),
-        )
-    ).all()
+    ready = select(CadenceRun).where(
+        CadenceRun.role == "member",
+        CadenceRun.digest_sent_at.is_(None),
+        ~still_open.exists(),
+        ~still_due.exists(),
+    )
+    return ready.with_for_update(skip_locked=True, of=CadenceRun) if claim else ready
+
+
+def send_ready(session: Session, library: PromptLibrary, *, now: datetime, claim: bool = False) -> int:
+    """Write the digest of every member run whose answer window has closed for everyone.
+
+    A run is only over when no check-in of it is still within its window *and* nobody
+    in a later time zone is still waiting to be nudged for that date; finished
+    check-ins alone do not end it, or the first zone to answer would get a digest of one.
+
+    With ``claim`` (PostgreSQL), each ready run is locked ``FOR UPDATE SKIP LOCKED``: replicas
+    ticking at the same instant each write a different digest, never the same one twice.
+    """
+    ready = ready_runs(now=now, claim=claim)
+    runs = session.scalars(ready).all()
     sent = 0
     for run in runs:
         checkins = session.scalars(select(Checkin).where(Checkin.run_id == run.id)).all()

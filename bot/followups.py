@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from bot import checkin_messages, digests, outbox, people
 from bot.prompts import PromptLibrary
@@ -16,12 +16,36 @@ from bot.schedule import add_working_time, next_working_moment
 from storage.db import Database
 from storage.models import Checkin
 
+BATCH = 500
+
+
+def due_reminders(*, now: datetime, claim: bool) -> Select[Checkin]:
+    """The tick's lookup of due reminders, in ``ix_checkins_reminder`` order."""
+    query = select(Checkin).where(Checkin.state == "open", Checkin.next_reminder_at <= now)
+    return _claim(query.order_by(Checkin.next_reminder_at), claim)
+
+
+def expired(*, now: datetime, claim: bool) -> Select[Checkin]:
+    """The tick's lookup of windows that ended, in ``ix_checkins_state_closes`` order."""
+    query = select(Checkin).where(Checkin.state == "open", Checkin.closes_at <= now)
+    return _claim(query.order_by(Checkin.closes_at), claim)
+
+
+def _claim(query: Select[Checkin], claim: bool) -> Select[Checkin]:
+    """Replicas share a tick's check-ins: each row goes to whoever locks it first, nobody waits."""
+    query = query.limit(BATCH)
+    return query.with_for_update(skip_locked=True, of=Checkin) if claim else query
+
 
 def send_due_reminders(database: Database, *, now: datetime) -> None:
+    """Queue every reminder that is due, a batch per transaction."""
+    while _remind_batch(database, now=now) == BATCH:
+        pass
+
+
+def _remind_batch(database: Database, *, now: datetime) -> int:
     with database.session() as session:
-        due = session.scalars(
-            select(Checkin).where(Checkin.state == "open", Checkin.next_reminder_at <= now).limit(1000)
-        ).all()
+        due = session.scalars(due_reminders(now=now, claim=database.is_postgres)).all()
         for checkin in due:
             person = checkin.person
             cadence = checkin.cadence
@@ -44,16 +68,18 @@ def send_due_reminders(database: Database, *, now: datetime) -> None:
             following = add_working_time(now, timedelta(minutes=cadence.reminder_after_minutes), policy)
             more = checkin.reminders_sent < cadence.reminder_max and following < checkin.closes_at
             checkin.next_reminder_at = following if more else None
+        return len(due)
 
 
 def close_expired(database: Database, library: PromptLibrary, *, now: datetime) -> None:
     """Close windows that ended; unanswered ones become "missed" quietly, never announced."""
+    while True:
+        with database.session() as session:
+            ended = session.scalars(expired(now=now, claim=database.is_postgres)).all()
+            for checkin in ended:
+                checkin.state = "missed" if checkin.current_question == 0 else "closed"
+                checkin.next_reminder_at = None
+        if len(ended) < BATCH:
+            break
     with database.session() as session:
-        expired = session.scalars(
-            select(Checkin).where(Checkin.state == "open", Checkin.closes_at <= now).limit(5000)
-        ).all()
-        for checkin in expired:
-            checkin.state = "missed" if checkin.current_question == 0 else "closed"
-            checkin.next_reminder_at = None
-        session.flush()
-        digests.send_ready(session, library, now=now)
+        digests.send_ready(session, library, now=now, claim=database.is_postgres)

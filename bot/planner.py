@@ -8,10 +8,11 @@ zone, vacation or a workspace's working days.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Select, delete, func, inspect, select
 from sqlalchemy.orm import Session
 
 from bot import people
@@ -23,6 +24,8 @@ from storage.db import Database
 from storage.models import Cadence, Checkin, OutboxMessage, Person, ScheduleSlot, Team, TeamMember
 
 BATCH = 500
+FIRST_BATCH = 50
+"""The first batch of a tick is small: its nudges can be on their way while the rest are opened."""
 
 
 def recipients(session: Session, cadence: Cadence) -> list[tuple[Person, str]]:
@@ -64,13 +67,55 @@ def upcoming(
     raise ValueError("no occurrence within the search limit")
 
 
-def _recompute(session: Session, slot: ScheduleSlot, cadence: Cadence, person: Person, now: datetime) -> None:
+def _recompute(
+    session: Session, slot: ScheduleSlot, cadence: Cadence, person: Person, now: datetime, *, keep_due: bool
+) -> None:
+    """Move the slot to the person's next occurrence under the current rules.
+
+    With ``keep_due``, an occurrence that is already due but not yet opened (the tick has not come
+    round yet, or is busy sending) stays due as long as its date still counts under the new rules:
+    a command at 09:00:05 must not move 09:00's nudge to next week. Only a change that really takes
+    that date away (vacation on it, no longer a working day, another recurrence) moves it on.
+    """
+    if keep_due and _still_due(session, slot, cadence, person, now):
+        return
     try:
         occurrence = upcoming(session, cadence, person, after=now, last=slot.last_local_date)
     except ValueError:
         slot.next_local_date, slot.next_due_at = None, None
         return
     slot.next_local_date, slot.next_due_at = occurrence.local_date, occurrence.due_at
+
+
+def _still_due(session: Session, slot: ScheduleSlot, cadence: Cadence, person: Person, now: datetime) -> bool:
+    """Keep a due, unopened occurrence if its local date is still one the person is asked on."""
+    pending_date, pending_due = slot.next_local_date, slot.next_due_at
+    if pending_date is None or pending_due is None or pending_due > now or cadence.paused:
+        return False
+    if slot.last_local_date is not None and pending_date <= slot.last_local_date:
+        return False  # already opened (or skipped): nothing pending to keep
+    policy = people.policy_for(session, person)
+    hours, minutes = (int(x) for x in cadence.at_time.split(":"))
+    # The first occurrence on or after the pending date, under the new rules.
+    day_before = pending_date - timedelta(days=1)
+    try:
+        occurrence = next_occurrence(
+            parse_recurrence(cadence.recurrence),
+            time(hours, minutes),
+            policy=policy,
+            anchor=cadence.anchor,
+            after=datetime.combine(day_before - timedelta(days=1), time.min, tzinfo=UTC),
+            last_local_date=day_before,
+        )
+    except ValueError:
+        return False
+    if occurrence.local_date != pending_date or occurrence.skipped is not None:
+        return False
+    # Quiet hours or a new time that now fall later today move it there; otherwise it stays due as it
+    # was (never earlier than promised, so a window that was open stays open).
+    if occurrence.due_at > now:
+        slot.next_due_at = occurrence.due_at
+    return True
 
 
 def refresh_slots(
@@ -80,8 +125,16 @@ def refresh_slots(
     cadence: Cadence | None = None,
     person: Person | None = None,
     team: Team | None = None,
+    keep_due: bool | None = None,
 ) -> None:
-    """Create, recompute or drop the slots touched by a change to a cadence, a person or a team."""
+    """Create, recompute or drop the slots touched by a change to a cadence, a person or a team.
+
+    Occurrences already due but not yet opened stay due (see :func:`_recompute`) unless
+    ``keep_due=False``; by default they are dropped only for a cadence that was just resumed, whose
+    occurrences that fell due while it was paused are not sent late.
+    """
+    if keep_due is None:
+        keep_due = cadence is None or not _just_resumed(cadence)
     query = select(Cadence).where(Cadence.removed_at.is_(None))
     if cadence is not None:
         query = query.where(Cadence.id == cadence.id)
@@ -103,12 +156,21 @@ def refresh_slots(
             if target is None:
                 session.delete(slot)
             else:
-                _recompute(session, slot, row, target, now)
+                _recompute(session, slot, row, target, now, keep_due=keep_due)
         for (person_id, role), target in wanted.items():
             slot = ScheduleSlot(cadence_id=row.id, person_id=person_id, role=role)
             session.add(slot)
-            _recompute(session, slot, row, target, now)
+            _recompute(session, slot, row, target, now, keep_due=False)
     session.flush()
+
+
+def _just_resumed(cadence: Cadence) -> bool:
+    """Whether this session turned the cadence from paused to running (``cadence resume``).
+
+    Read from the unflushed attribute history, so it must be asked before any query autoflushes.
+    """
+    history = inspect(cadence).attrs.paused.history
+    return True in (history.deleted or ()) and not cadence.paused
 
 
 def skip_next(session: Session, *, cadence: Cadence, person: Person, now: datetime) -> ScheduleSlot | None:
@@ -119,28 +181,52 @@ def skip_next(session: Session, *, cadence: Cadence, person: Person, now: dateti
     if slot is None or slot.next_local_date is None:
         return None
     slot.last_local_date = slot.skipped_local_date = slot.next_local_date
-    _recompute(session, slot, cadence, person, now)
+    _recompute(session, slot, cadence, person, now, keep_due=False)
     return slot
 
 
-def open_due_checkins(database: Database, library: PromptLibrary, *, now: datetime) -> int:
-    """Open a check-in for every slot that is due; safe to run on several replicas at once."""
+def due_slots(*, now: datetime, limit: int, claim: bool) -> Select[ScheduleSlot]:
+    """The tick's lookup of due slots: a range scan of ``ix_schedule_slots_due``, however many slots.
+
+    With ``claim`` (PostgreSQL) the rows are locked ``FOR UPDATE SKIP LOCKED``: each replica gets
+    different slots and none waits for another.
+    """
+    query = (
+        select(ScheduleSlot)
+        .join(Cadence, Cadence.id == ScheduleSlot.cadence_id)
+        .where(ScheduleSlot.next_due_at <= now, Cadence.paused.is_(False))
+        .order_by(ScheduleSlot.next_due_at)
+        .limit(limit)
+    )
+    return query.with_for_update(skip_locked=True, of=ScheduleSlot) if claim else query
+
+
+def open_due_checkins(
+    database: Database,
+    library: PromptLibrary,
+    *,
+    now: datetime,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Open a check-in for every slot that is due; safe to run on several replicas at once.
+
+    Slots are claimed in batches with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL), so replicas share
+    the work without waiting on each other. Each batch is committed on its own and ``on_batch`` is
+    told how many it opened, so the sender can start on the first nudges while the rest are opened;
+    the first batch is small so that the first nudge leaves at once, whatever the run's size.
+    """
     from bot import checkins
 
     opened = 0
+    size = FIRST_BATCH
     while True:
         with database.session() as session:
-            query = (
-                select(ScheduleSlot)
-                .join(Cadence, Cadence.id == ScheduleSlot.cadence_id)
-                .where(ScheduleSlot.next_due_at <= now, Cadence.paused.is_(False))
-                .order_by(ScheduleSlot.next_due_at)
-                .limit(BATCH)
-            )
-            if database.is_postgres:
-                query = query.with_for_update(skip_locked=True, of=ScheduleSlot)
-            slots = session.scalars(query).all()
-            for slot in slots:
+            slots = session.scalars(due_slots(now=now, limit=size, claim=database.is_postgres)).all()
+            # One global order for the run rows each batch may create (see bot.rotation.run_for), so
+            # two replicas' batches can never wait on each other in a cycle.
+            ordered = sorted(slots, key=lambda s: (s.cadence_id, s.role, s.next_local_date, s.id))
+            in_batch = 0
+            for slot in ordered:
                 cadence = session.get_one(Cadence, slot.cadence_id)
                 person = session.get_one(Person, slot.person_id)
                 assert slot.next_local_date is not None and slot.next_due_at is not None
@@ -157,11 +243,15 @@ def open_due_checkins(database: Database, library: PromptLibrary, *, now: dateti
                     occurrence_date=slot.next_local_date,
                     now=now,
                 ):
-                    opened += 1
+                    in_batch += 1
                 slot.last_local_date = slot.next_local_date
-                _recompute(session, slot, cadence, person, now)
-        if len(slots) < BATCH:
+                _recompute(session, slot, cadence, person, now, keep_due=False)
+        opened += in_batch
+        if on_batch is not None and in_batch:
+            on_batch(in_batch)
+        if len(slots) < size:
             return opened
+        size = BATCH
 
 
 def next_wakeup(session: Session, *, now: datetime, after: datetime | None = None) -> datetime | None:
@@ -171,34 +261,37 @@ def next_wakeup(session: Session, *, now: datetime, after: datetime | None = Non
     left to do for its person (they answered) and still be the moment the run is over and its
     digest is written.
     """
+    present = [
+        at for at in (session.scalar(q) for q in wakeup_queries(now=now, after=after)) if at is not None
+    ]
+    return min(present) if present else None
+
+
+def wakeup_queries(*, now: datetime, after: datetime | None) -> list[Select[Any]]:
+    """One earliest instant per kind of due work; each is answered from one end of an index."""
 
     def later(column: Any) -> Any:
         return column > after if after is not None else column.is_not(None)
 
-    candidates = [
-        session.scalar(
-            select(func.min(ScheduleSlot.next_due_at))
-            .join(Cadence, Cadence.id == ScheduleSlot.cadence_id)
-            .where(Cadence.paused.is_(False), later(ScheduleSlot.next_due_at))
+    return [
+        # ORDER BY … LIMIT 1 rather than min(): walks ix_schedule_slots_due to the first slot of a
+        # running cadence instead of aggregating the join over every slot.
+        select(ScheduleSlot.next_due_at)
+        .join(Cadence, Cadence.id == ScheduleSlot.cadence_id)
+        .where(Cadence.paused.is_(False), later(ScheduleSlot.next_due_at))
+        .order_by(ScheduleSlot.next_due_at)
+        .limit(1),
+        select(func.min(Checkin.next_reminder_at)).where(
+            Checkin.state == "open", later(Checkin.next_reminder_at)
         ),
-        session.scalar(
-            select(func.min(Checkin.next_reminder_at)).where(
-                Checkin.state == "open", later(Checkin.next_reminder_at)
-            )
-        ),
-        session.scalar(
-            select(func.min(Checkin.closes_at)).where(
-                or_(Checkin.state == "open", Checkin.closes_at > now), later(Checkin.closes_at)
-            )
-        ),
-        session.scalar(
-            select(func.min(OutboxMessage.not_before)).where(
-                OutboxMessage.status == "pending", later(OutboxMessage.not_before)
-            )
+        # Split in two so each half is one index probe: open windows (``ix_checkins_state_closes``)
+        # and windows still to end, whatever their state (``ix_checkins_closes_at``, migration 0005).
+        select(func.min(Checkin.closes_at)).where(Checkin.state == "open", later(Checkin.closes_at)),
+        select(func.min(Checkin.closes_at)).where(Checkin.closes_at > now, later(Checkin.closes_at)),
+        select(func.min(OutboxMessage.not_before)).where(
+            OutboxMessage.status == "pending", later(OutboxMessage.not_before)
         ),
     ]
-    present = [c for c in candidates if c is not None]
-    return min(present) if present else None
 
 
 def drop_person_slots(session: Session, person: Person) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from bot.domain import PromptAudience
@@ -47,14 +48,18 @@ def fresh_after_wrap(ids: list[str], used: set[str]) -> list[str]:
 def run_for(
     session: Session, library: PromptLibrary, cadence: Cadence, occurrence_date: date, role: str
 ) -> CadenceRun:
-    """The run of this occurrence, created with the workspace's K of this moment as its promise."""
-    run = session.scalar(
-        select(CadenceRun).where(
-            CadenceRun.cadence_id == cadence.id,
-            CadenceRun.occurrence_date == occurrence_date,
-            CadenceRun.role == role,
-        )
-    )
+    """The run of this occurrence, created with the workspace's K of this moment as its promise.
+
+    Replicas opening check-ins of one run at the same moment must agree on one run row without a
+    unique violation rolling back either round. On PostgreSQL the creator first locks the cadence's
+    prompt rotation for this role (inserting it if missing, ``ON CONFLICT DO NOTHING``), then looks
+    again: a replica that lost the race waits for the winner's commit and then finds its run. Every
+    creator takes the rotation lock before inserting a run, so the insert itself cannot collide.
+    """
+    run = _existing(session, cadence, occurrence_date, role)
+    if run is None and _is_postgres(session):
+        _lock_rotation(session, cadence, role)
+        run = _existing(session, cadence, occurrence_date, role)
     # K is fixed when a run's first nudge goes out; a later, stricter K raises it (never lowers it).
     workspace = session.get_one(Workspace, cadence.workspace_id)
     current = effective_threshold(workspace.threshold)
@@ -71,3 +76,32 @@ def run_for(
     elif run.threshold is None or run.threshold < current:
         run.threshold = current
     return run
+
+
+def _existing(session: Session, cadence: Cadence, occurrence_date: date, role: str) -> CadenceRun | None:
+    return session.scalar(
+        select(CadenceRun).where(
+            CadenceRun.cadence_id == cadence.id,
+            CadenceRun.occurrence_date == occurrence_date,
+            CadenceRun.role == role,
+        )
+    )
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _lock_rotation(session: Session, cadence: Cadence, role: str) -> None:
+    """Hold the (cadence, role) rotation row until commit: the one lock every run creator takes."""
+    session.execute(
+        pg_insert(PromptRotation)
+        .values(cadence_id=cadence.id, role=role, used=[])
+        .on_conflict_do_nothing(index_elements=["cadence_id", "role"])
+    )
+    session.scalar(
+        select(PromptRotation)
+        .where(PromptRotation.cadence_id == cadence.id, PromptRotation.role == role)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )

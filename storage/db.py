@@ -7,11 +7,12 @@ empty database to the current schema with Alembic, so nobody has to remember
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from alembic import command
 from alembic.config import Config
@@ -77,6 +78,40 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class DatabaseInUse(Exception):
+    """Another process already serves this SQLite file; the message is one line saying so."""
+
+
+_held_locks: dict[str, IO[bytes]] = {}
+
+
+def hold_single_process_lock(database: Database) -> None:
+    """Make this process the only server of a SQLite file, for as long as it lives.
+
+    SQLite is the one-process default: two ``coachbot serve`` on one file would both tick and send.
+    An exclusive ``flock`` on ``<file>.lock`` is taken and never released (the OS drops it when the
+    process ends, however it ends). PostgreSQL needs nothing: replicas coordinate through row locks.
+    """
+    if database.engine.dialect.name != "sqlite":
+        return
+    path = database.engine.url.database
+    if not path or path == ":memory:":
+        return
+    lock_path = str(Path(path).resolve()) + ".lock"
+    if lock_path in _held_locks:
+        return
+    handle = open(lock_path, "ab")  # noqa: SIM115 - held open for the life of the process
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise DatabaseInUse(
+            f"another coachbot process is already serving {path} (lock {lock_path}); SQLite allows one "
+            "server per file: stop it, or use PostgreSQL (DATABASE_URL) to run several replicas"
+        ) from None
+    _held_locks[lock_path] = handle
 
 
 def open_database(url: str | None = None, **engine_options: Any) -> Database:

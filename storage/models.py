@@ -223,7 +223,10 @@ class CadenceRun(Base):
     """The questions of one occurrence date, shared by everyone in it so answers can be aggregated."""
 
     __tablename__ = "cadence_runs"
-    __table_args__ = (UniqueConstraint("cadence_id", "occurrence_date", "role"),)
+    __table_args__ = (
+        UniqueConstraint("cadence_id", "occurrence_date", "role"),
+        Index("ix_cadence_runs_digest_sent_at", "digest_sent_at"),  # runs still owing a digest (0005)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cadence_id: Mapped[int] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"))
@@ -252,6 +255,7 @@ class Checkin(Base):
         UniqueConstraint("cadence_id", "person_id", "occurrence_date"),
         Index("ix_checkins_state_closes", "state", "closes_at"),
         Index("ix_checkins_reminder", "state", "next_reminder_at"),
+        Index("ix_checkins_closes_at", "closes_at"),  # next_wakeup: the next window to end (0005)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
