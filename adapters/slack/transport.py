@@ -75,11 +75,16 @@ class FixedToken:
 
 
 class Pacer:
-    """Spaces calls per workspace and honours a workspace-wide pause after a 429.
+    """Spaces calls per workspace and per channel, and honours a workspace-wide pause after a 429.
 
-    Slack rate-limits per workspace and method; pacing a fan-out of hundreds of
-    nudges up front is cheaper than collecting 429s for most of them.
+    Slack rate-limits per workspace and method (``SLACK_MAX_MESSAGES_PER_SECOND`` spaces a
+    workspace's calls) and ``chat.postMessage`` also per channel: about one message a second with
+    short bursts, so a nudge and its first question leave together while a third message to the
+    same DM waits its turn. Pacing a fan-out up front is cheaper than collecting 429s.
     """
+
+    CHANNEL_RATE = 1.0
+    CHANNEL_BURST = 3.0
 
     def __init__(
         self, *, per_second: float, sleep: Sleep, clock: Callable[[], float] = time.monotonic
@@ -88,13 +93,27 @@ class Pacer:
         self._sleep = sleep
         self._clock = clock
         self._next: dict[str, float] = {}
+        self._channels: dict[tuple[str, str], tuple[float, float]] = {}  # -> (tokens, at)
 
-    async def wait(self, workspace: str) -> None:
+    async def wait(self, workspace: str, channel: str | None = None) -> None:
         now = self._clock()
         slot = max(now, self._next.get(workspace, now))
-        self._next[workspace] = slot + self.interval
+        if channel is not None:
+            slot = max(slot, self._channel_slot(workspace, channel, now))
+        self._next[workspace] = max(self._next.get(workspace, now), slot) + self.interval
         if slot > now:
             await self._sleep(slot - now)
+
+    def _channel_slot(self, workspace: str, channel: str, now: float) -> float:
+        """When the channel's bucket has a token; takes it (it may go negative: a reservation)."""
+        key = (workspace, channel)
+        tokens, at = self._channels.get(key, (self.CHANNEL_BURST, now))
+        tokens = min(self.CHANNEL_BURST, tokens + (now - at) * self.CHANNEL_RATE) - 1
+        self._channels[key] = (tokens, now)
+        if len(self._channels) > 50_000:  # forget channels whose bucket has long refilled
+            horizon = now - self.CHANNEL_BURST / self.CHANNEL_RATE
+            self._channels = {k: v for k, v in self._channels.items() if v[1] > horizon}
+        return now if tokens >= 0 else now - tokens / self.CHANNEL_RATE
 
     def pause(self, workspace: str, seconds: float) -> None:
         self._next[workspace] = max(self._next.get(workspace, 0.0), self._clock() + seconds)
@@ -227,7 +246,7 @@ class SlackApi:
         continues: tuple[str, int] | None = None,
     ) -> str:
         client = await self.for_workspace(workspace)
-        await self.pacer.wait(workspace)
+        await self.pacer.wait(workspace, channel)
         args = dict(payload)
         if thread:
             args["thread_ts"] = thread
