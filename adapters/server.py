@@ -19,6 +19,7 @@ from aiohttp import web
 from bot.core import Coachbot
 from bot.dispatch import deliver_due
 from bot.messages import Transport
+from storage.db import DatabaseInUse, hold_single_process_lock
 
 log = logging.getLogger(__name__)
 
@@ -83,18 +84,77 @@ def build_app(
     return app
 
 
-async def _loop(core: Coachbot, mounts: Sequence[Mount], seconds: float) -> None:
-    transports = [m.transport for m in mounts]
-    while True:
+class Scheduler:
+    """Ticking and delivering as two concurrent tasks, so a long send-out never stops the clock.
+
+    The ticker opens due check-ins in batches (in a worker thread) and wakes the sender after each
+    committed batch: the first nudges are on their way while the rest of a large run is still being
+    opened. The ticker sleeps until the next thing due (at most ``seconds``); the sender also wakes
+    every ``seconds`` for messages whose time came (a nudge deferred past quiet hours, a retry).
+    """
+
+    def __init__(self, core: Coachbot, transports: Sequence[Transport], *, seconds: float) -> None:
+        self.core = core
+        self.transports = list(transports)
+        self.seconds = seconds
+        self.wake = asyncio.Event()
+
+    async def run(self) -> None:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self.ticking())
+            group.create_task(self.delivering())
+
+    async def ticking(self) -> None:
+        loop = asyncio.get_running_loop()
+
+        def batch_opened(_count: int) -> None:  # called from the tick's worker thread
+            loop.call_soon_threadsafe(self.wake.set)
+
+        while True:
+            try:
+                await asyncio.to_thread(self.core.tick, on_batch=batch_opened)
+            except Exception:  # keep serving; the next tick retries
+                log.exception("scheduler tick failed")
+            self.wake.set()
+            await asyncio.sleep(await self._until_next())
+
+    async def _until_next(self) -> float:
         try:
-            await pump(core, transports)
-        except Exception:  # keep serving; the next round retries
-            log.exception("scheduler round failed")
-        await asyncio.sleep(seconds)
+            wake = await asyncio.to_thread(self.core.next_wakeup, later=True)
+        except Exception:
+            return self.seconds
+        if wake is None:
+            return self.seconds
+        # A little past the instant, so the tick finds it due; never busier than 20 ticks a second.
+        wait = (wake - self.core.clock.now()).total_seconds() + 0.01
+        return min(self.seconds, max(0.05, wait))
+
+    async def delivering(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), timeout=self.seconds)
+            self.wake.clear()
+            results = await asyncio.gather(
+                *(deliver_due(self.core, t) for t in self.transports), return_exceptions=True
+            )
+            for transport, result in zip(self.transports, results, strict=True):
+                if isinstance(result, BaseException):
+                    log.error("delivery through %s failed: %r", transport.platform, result)
+
+
+async def _loop(core: Coachbot, mounts: Sequence[Mount], seconds: float) -> None:
+    await Scheduler(core, [m.transport for m in mounts], seconds=seconds).run()
 
 
 def configured_mounts(core: Coachbot, env: Mapping[str, str]) -> list[Mount]:
-    """Every adapter whose settings are present; raises ConfigError for a bad setting."""
+    """Every adapter whose settings are present; raises ConfigError for a bad setting.
+
+    This is ``serve``'s startup, so it also makes sure this is the only server of a SQLite file.
+    """
+    try:
+        hold_single_process_lock(core.database)
+    except DatabaseInUse as exc:
+        raise ConfigError(str(exc)) from None
     mounts: list[Mount] = []
     from adapters import slack, teams
 

@@ -13,14 +13,18 @@ Both are synchronous database work; async adapters run them in a worker thread.
 
 from __future__ import annotations
 
+import functools
 import logging
+import socket
+import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import checkins, followups, outbox, people, planner
+from bot import checkins, followups, outbox, people, planner, text
 from bot.clock import Clock, SystemClock
 from bot.commands import CommandError, parse
 from bot.context import Context
@@ -44,7 +48,8 @@ from storage.models import InboundEvent
 
 log = logging.getLogger(__name__)
 
-OUTBOX_LEASE = timedelta(seconds=120)
+OUTBOX_LEASE = timedelta(seconds=30)
+"""How long a sender owns a claimed outbox row without renewing it; a dead sender's rows move on after it."""
 
 
 class Coachbot:
@@ -66,6 +71,9 @@ class Coachbot:
 
     def handle(self, event: Event) -> list[Reply]:
         """Apply one event exactly once; a repeated ``event_id`` returns no replies and changes nothing."""
+        # People's text is cleaned once, here, for every adapter: no NUL (PostgreSQL refuses it), no
+        # lone surrogates (no database stores them), no field longer than its column.
+        event = text.clean_event(event)
         if isinstance(event, ProfileSeen):
             with self.database.session() as session:
                 people.apply_profile(session, event, now=self.clock.now())
@@ -127,10 +135,15 @@ class Coachbot:
 
     # -- time ----------------------------------------------------------------------------------
 
-    def tick(self) -> None:
-        """Advance the world to ``clock.now()``: nudges, reminders, closings, digests."""
+    def tick(self, *, on_batch: Callable[[int], None] | None = None) -> None:
+        """Advance the world to ``clock.now()``: nudges, reminders, closings, digests.
+
+        Safe on several replicas at once: every step claims its rows with ``FOR UPDATE SKIP LOCKED``
+        (PostgreSQL). ``on_batch`` hears of each committed batch of opened check-ins (from this
+        thread), so a server can start sending them while the rest are still being opened.
+        """
         now = self.clock.now()
-        planner.open_due_checkins(self.database, self.library, now=now)
+        planner.open_due_checkins(self.database, self.library, now=now, on_batch=on_batch)
         followups.send_due_reminders(self.database, now=now)
         followups.close_expired(self.database, self.library, now=now)
 
@@ -143,23 +156,88 @@ class Coachbot:
 
     # -- outbox --------------------------------------------------------------------------------
 
-    def claim_due(self, *, platform: str, limit: int = 100) -> list[OutboundMessage]:
+    @functools.cached_property
+    def replica_id(self) -> str:
+        """This process's name as an outbox lease owner (unique per :class:`Coachbot` instance)."""
+        return f"{socket.gethostname()[:40]}:{uuid.uuid4().hex[:16]}"
+
+    @functools.cached_property
+    def outbox_journal(self) -> dict[int, Delivery]:
+        """Outbox rows the platform accepted whose ``sent`` mark is not committed yet.
+
+        Kept in memory so that a database blip between the platform's acceptance and the mark
+        never causes a resend: :meth:`claim_due` first marks what is here, and the rows stay
+        leased (renewed) until they are marked.
+        """
+        return {}
+
+    def claim_due(
+        self, *, platform: str, limit: int = 100, lease: timedelta | None = None
+    ) -> list[OutboundMessage]:
+        """Lease due messages for this replica; first reconciles :attr:`outbox_journal` (raises,
+        claiming nothing, if those marks cannot be written)."""
+        self.reconcile_outbox()
         with self.database.session() as session:
             return outbox.claim_due(
-                session, platform=platform, now=self.clock.now(), limit=limit, lease=OUTBOX_LEASE
+                session,
+                platform=platform,
+                now=self.clock.now(),
+                limit=limit,
+                lease=lease or OUTBOX_LEASE,
+                owner=self.replica_id,
+            )
+
+    def renew_outbox_leases(self, ids: list[int], *, lease: timedelta | None = None) -> set[int]:
+        """Extend this replica's leases on ``ids``; returns those still ours."""
+        with self.database.session() as session:
+            return outbox.renew(
+                session, ids=ids, owner=self.replica_id, now=self.clock.now(), lease=lease or OUTBOX_LEASE
             )
 
     def message_sent(self, outbox_id: int, delivery: Delivery) -> None:
+        """The platform accepted a message: journal it, then mark it (the journal keeps it if the
+        mark fails, and the next :meth:`claim_due` or :meth:`reconcile_outbox` retries)."""
+        self.outbox_journal[outbox_id] = delivery
+        self.reconcile_outbox()
+
+    def messages_sent(self, deliveries: dict[int, Delivery]) -> set[int]:
+        """Mark a batch of accepted messages in one transaction; returns the ids marked.
+
+        They leave the journal once the transaction committed (a row that is no longer ours, or
+        gone, leaves it too: there is nothing left for us to mark).
+        """
+        if not deliveries:
+            return set()
+        self.outbox_journal.update(deliveries)
         with self.database.session() as session:
-            outbox.mark_sent(session, outbox_id=outbox_id, delivery=delivery, now=self.clock.now())
+            marked = outbox.mark_sent_many(
+                session, deliveries=deliveries, now=self.clock.now(), owner=self.replica_id
+            )
+        for outbox_id in deliveries:
+            self.outbox_journal.pop(outbox_id, None)
+        lost = set(deliveries) - marked
+        if lost:
+            log.info("outbox rows %s were accepted but are no longer ours to mark", sorted(lost)[:20])
+        return marked
+
+    def reconcile_outbox(self) -> set[int]:
+        """Mark everything in :attr:`outbox_journal` (one transaction); raises if the database is down."""
+        return self.messages_sent(dict(self.outbox_journal))
 
     def message_retry(self, outbox_id: int, *, after: timedelta, error: str) -> None:
         with self.database.session() as session:
-            outbox.mark_retry(session, outbox_id=outbox_id, after=after, error=error, now=self.clock.now())
+            outbox.mark_retry(
+                session,
+                outbox_id=outbox_id,
+                after=after,
+                error=error,
+                now=self.clock.now(),
+                owner=self.replica_id,
+            )
 
     def message_unreachable(self, outbox_id: int, *, error: str) -> None:
         with self.database.session() as session:
-            outbox.mark_unreachable(session, outbox_id=outbox_id, error=error)
+            outbox.mark_unreachable(session, outbox_id=outbox_id, error=error, owner=self.replica_id)
 
     # -- views for adapters ----------------------------------------------------------------------
 

@@ -1,13 +1,19 @@
 """The bolt app: every Slack delivery → an acknowledgement now, core work right after.
 
-Listeners run before the response (``process_before_response=True``) but only
-translate the payload and acknowledge; the real work — profile look-ups, core
-calls in a worker thread, Web API calls, delivering what the core queued — is
-handed to :class:`~adapters.slack.work.Work` and runs after Slack has its answer.
-That keeps every request far inside Slack's 3 seconds and lets tests wait for the
-work deterministically. The one exception is a slash command, whose reply *is*
-the acknowledgement: it is computed within a budget, and if the core is slower the
-command is acknowledged with a holding note and answered by DM.
+Acknowledge first, work after (issue 8): a slash command, a DM or thread message, a Home
+button, a shortcut or a submitted form becomes a core event that is written to the durable
+inbound queue (:mod:`bot.ingress`, group commit: many requests per transaction) and only then
+acknowledged — an empty 200, so Slack has its answer in milliseconds and a crash after the ack
+loses nothing. The mount's :class:`~bot.ingress.IngressWorker` applies queued events off the
+request path and hands the replies to :meth:`Listeners.answer`: a command's answer goes to its
+``response_url`` (ephemeral, as before) or, without one, by DM; a message's to its thread/DM.
+Profiles of people the adapter has not met are fetched there too (:meth:`Listeners.prepare`),
+never in the request.
+
+Two paths stay as they were. ``cadence add`` with no arguments opens a modal, and the
+``trigger_id`` that needs expires three seconds after the click, so that command is handled in
+the request (within :data:`COMMAND_BUDGET`). Rating buttons, mentions, Home opens and roster
+events acknowledge at once and do their work in :class:`~adapters.slack.work.Work` (not queued).
 """
 
 from __future__ import annotations
@@ -34,8 +40,9 @@ from adapters.slack.translate import (
     workspace_of,
 )
 from bot.commands import CommandError, NeedsForm, TeamBind, parse
-from bot.events import Actor, CommandIssued, MessageEdited, MessagePosted
+from bot.events import Actor, CommandIssued, Event, MessageEdited, MessagePosted
 from bot.i18n import N_
+from bot.ingress import Route
 from bot.messages import Para, Reply
 
 if TYPE_CHECKING:
@@ -77,24 +84,63 @@ class Listeners:
             if isinstance(event, MessagePosted)
             else (body.get("event") or {}).get("channel_type") == "im"
         )
-        self.m.work.spawn(
-            self._inbound(event, channel=event.channel, thread=thread, direct=direct), name="message"
-        )
+        # Durable before the 200: a failure here is a 500, and Slack delivers the event again.
+        await self.m.enqueue(event, {"channel": event.channel, "thread": thread, "direct": direct})
 
-    async def _inbound(
-        self,
-        event: MessagePosted | MessageEdited | CommandIssued,
-        *,
-        channel: str | None,
-        thread: str | None,
-        direct: bool,
-    ) -> None:
+    # -- the queue's side: what the ingress worker calls --------------------------------------------
+
+    async def prepare(self, event: Event) -> None:
+        """Before the core applies ``event``: profiles of its author and of anyone it ``@mentions``
+        (one ``users.info`` for someone new; nothing, not even a query, for someone known)."""
         await self.m.people.ensure(event.actor)
         if isinstance(event, CommandIssued | MessagePosted):
             await self.m.people.ensure_mentioned(event.actor.workspace, event.text)
-        replies = await asyncio.to_thread(self.core.handle, event)
-        await self._reply(event.actor, replies, channel=channel, thread=thread, direct=direct)
-        await self._after(event)
+
+    async def answer(self, event: Event, route: Route, replies: list[Reply]) -> None:
+        """The replies to a queued event, by the way it came in; then what it may have caused."""
+        if isinstance(event, CommandIssued):
+            # A command's answer is the person's alone: their response_url (shown only to them
+            # where they typed it), else their DM — never the channel the command came from.
+            url = route.get("response_url")
+            if replies and not (url and await self._respond(str(url), event.actor, replies)):
+                await self._reply(event.actor, replies, channel=None, thread=None, direct=True)
+        elif replies:
+            channel = route.get("channel")
+            thread = route.get("thread")
+            await self._reply(
+                event.actor,
+                replies,
+                channel=str(channel) if channel else None,
+                thread=str(thread) if thread else None,
+                direct=bool(route.get("direct")) or not channel,
+            )
+        if isinstance(event, MessagePosted | MessageEdited | CommandIssued) and _binds_a_team(event):
+            await self.m.people.sync_bindings(workspace=event.actor.workspace)
+        if route.get("home"):
+            await self.publish_home(event.actor)
+
+    async def give_up(self, event: Event, route: Route) -> None:
+        """An event that failed every attempt: the person is told, the way an answer would go."""
+        t = await self.m.people.translator(event.actor)
+        await self.answer(event, route, [Reply((Para(t._(FAILED)),))])
+
+    async def _respond(self, url: str, who: Actor, replies: list[Reply]) -> bool:
+        """POST a command's answer to its ``response_url``; False if Slack would not take it."""
+        private = all(r.private for r in replies)
+        payload = replies_payload([r.parts for r in replies], t=await self.m.people.translator(who))
+        body = {
+            "response_type": "ephemeral" if private else "in_channel",
+            "text": payload["text"],
+            "blocks": [block.to_dict() for block in payload["blocks"]],
+        }
+        try:
+            async with self.m.http().post(url, json=body) as response:
+                if response.status < 300:
+                    return True
+                log.warning("response_url answered %s; answering by DM", response.status)
+        except Exception as exc:  # expired (30 min / 5 uses) or unreachable: the DM still arrives
+            log.warning("response_url failed (%s); answering by DM", exc)
+        return False
 
     async def _reply(
         self, who: Actor, replies: list[Reply], *, channel: str | None, thread: str | None, direct: bool
@@ -197,9 +243,24 @@ class Listeners:
         if not event.actor.person:
             await ack()
             return
-        work = asyncio.ensure_future(
-            self._command(event, trigger=body.get("trigger_id"), channel=body.get("channel_id"))
-        )
+        trigger = body.get("trigger_id")
+        if trigger and _needs_form(event.text):
+            await self._form_command(ack, event, trigger=str(trigger), channel=body.get("channel_id"))
+            return
+        route: Route = {"response_url": body.get("response_url"), "channel": body.get("channel_id")}
+        try:
+            await self.m.enqueue(event, route)
+        except Exception:  # the database is away: say so now, Slack never retries a command
+            log.exception("/coach could not be queued")
+            await ack(text=self.m.people.cached_translator(event.actor)._(FAILED), response_type="ephemeral")
+            return
+        await ack()  # empty: the answer follows on response_url
+
+    async def _form_command(
+        self, ack: AsyncAck, event: CommandIssued, *, trigger: str, channel: str | None
+    ) -> None:
+        """``cadence add`` without arguments, in the request: ``views.open`` needs the trigger now."""
+        work = asyncio.ensure_future(self._command(event, trigger=trigger, channel=channel))
         try:
             outcome = await asyncio.wait_for(asyncio.shield(work), timeout=self.m.command_budget)
         except TimeoutError:
@@ -287,11 +348,7 @@ class Listeners:
             event = CommandIssued(
                 event_id="home:" + str(body.get("trigger_id") or _hash(body)), actor=who, text=text
             )
-            self.m.work.spawn(self._home_command(event), name="home button")
-
-    async def _home_command(self, event: CommandIssued) -> None:
-        await self._inbound(event, channel=None, thread=None, direct=True)
-        await self.publish_home(event.actor)
+            await self.m.enqueue(event, {"direct": True, "home": True})
 
     async def on_status_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
@@ -301,7 +358,7 @@ class Listeners:
             event = CommandIssued(
                 event_id="shortcut:" + str(body.get("trigger_id") or _hash(body)), actor=who, text="status"
             )
-            self.m.work.spawn(self._inbound(event, channel=None, thread=None, direct=True), name="shortcut")
+            await self.m.enqueue(event, {"direct": True})
 
     async def on_cadence_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = (body.get("user") or {}).get("id")
@@ -325,9 +382,7 @@ class Listeners:
             event = CommandIssued(
                 event_id="view:" + str(body.get("trigger_id") or _hash(body)), actor=who, text=text
             )
-            self.m.work.spawn(
-                self._inbound(event, channel=None, thread=None, direct=True), name="cadence form"
-            )
+            await self.m.enqueue(event, {"direct": True})
 
     async def on_view_closed(self, ack: AsyncAck) -> None:
         await ack()
@@ -355,7 +410,7 @@ def _needs_form(text: str) -> bool:
     return False
 
 
-def build_bolt(mount: SlackMount) -> AsyncApp:
+def build_bolt(mount: SlackMount, on: Listeners) -> AsyncApp:
     """The bolt app with every listener Coachbot needs; unknown actions get bolt's 404."""
     settings = mount.settings
     oauth = None
@@ -374,7 +429,9 @@ def build_bolt(mount: SlackMount) -> AsyncApp:
         installation_store=mount.installations,
         name="coachbot",
     )
-    on = Listeners(mount)
+    # Bolt tries listeners in this order, evaluating every matcher on the way: the two hot
+    # paths (slash commands, messages) come first so they cost one or two matches, not twelve.
+    app.command(re.compile(".*"))(on.on_command)  # /coach, under whatever name the workspace gave it
     app.event("message")(on.on_message)
     app.event("app_home_opened")(on.on_home_opened)
     app.event("user_change")(on.on_user_change)
@@ -384,7 +441,6 @@ def build_bolt(mount: SlackMount) -> AsyncApp:
     app.event("tokens_revoked")(on.on_tokens_revoked)
     app.event("app_mention")(on.on_mention)
     app.event(re.compile(".*"))(on.on_other_event)
-    app.command(re.compile(".*"))(on.on_command)  # /coach, under whatever name the workspace gave it
     app.action(re.compile("^coach_choice"))(on.on_choice)
     app.action(re.compile("^coach_home"))(on.on_home_button)
     app.shortcut("coach_status")(on.on_status_shortcut)

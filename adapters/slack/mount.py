@@ -3,7 +3,9 @@
 HTTP mode serves ``POST /slack/events`` (Events API, interactivity and slash
 commands share it, as the manifest declares) and, for OAuth, the install pages;
 Socket Mode opens a WebSocket instead and serves no route. Either way every
-delivery lands in the same bolt app (:mod:`adapters.slack.app`).
+delivery lands in the same bolt app (:mod:`adapters.slack.app`), whose listeners queue
+core events durably (:meth:`SlackMount.enqueue`) before acknowledging; the mount's
+ingress worker, started and stopped with the mount, applies them off the request path.
 """
 
 from __future__ import annotations
@@ -11,19 +13,26 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.signature import Clock, SignatureVerifier
+from slack_sdk.signature import Clock
 
+from adapters.slack.payloads import Invalid, parse_signed, signature_ok
 from adapters.slack.people import People
 from adapters.slack.settings import Mode, SlackSettings
+from adapters.slack.translate import PLATFORM
 from adapters.slack.transport import FixedToken, SlackApi, SlackTransport, TokenSource
 from adapters.slack.work import Work
 from bot.core import Coachbot
 from bot.dispatch import deliver_due
+from bot.events import CommandIssued, MessageEdited, MessagePosted
+from bot.ingress import GroupCommit, InboundQueue, IngressWorker, Route, to_payload
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -56,7 +65,7 @@ class SlackMount:
         signature_clock: SignatureClock | None = None,
         command_budget: float | None = None,
     ) -> None:
-        from adapters.slack.app import COMMAND_BUDGET, build_bolt
+        from adapters.slack.app import COMMAND_BUDGET, Listeners, build_bolt
 
         self.core = core
         self.settings = settings
@@ -79,13 +88,24 @@ class SlackMount:
         )
         self.transport = SlackTransport(api=self.api)
         self.people = People(core=core, api=self.api)
-        self.verifier = (
-            SignatureVerifier(settings.signing_secret, clock=signature_clock or Clock())  # type: ignore[arg-type]
-            if settings.signing_secret
-            else None
-        )
-        self.bolt: AsyncApp = build_bolt(self)
+        self.signature_clock: SignatureClock = signature_clock or Clock()
+        self.listeners = Listeners(self)
+        self.bolt: AsyncApp = build_bolt(self, self.listeners)
         self._socket: SocketConnection | None = None
+        self._http: aiohttp.ClientSession | None = None
+        self._delivering = False
+        self._deliver_again = False
+        listeners = self.listeners
+        self.queue = InboundQueue(core)
+        self.ingress = IngressWorker(
+            self.queue,
+            owner=f"{core.replica_id}:slack",
+            answer=listeners.answer,
+            prepare=listeners.prepare,
+            give_up=listeners.give_up,
+            settled=self._settled,
+        )
+        self.commits = GroupCommit(self.queue, on_commit=self.ingress.wake)
 
     # -- server protocol --------------------------------------------------------------------------
 
@@ -104,48 +124,104 @@ class SlackMount:
             assert self.settings.app_token
             self._socket = SocketConnection(app=self.bolt, app_token=self.settings.app_token, api=self.api)
             await self._socket.start()
+        # What a previous run acknowledged but did not finish is picked up by the first round.
+        self.ingress.start()
         self.work.spawn(self._initial_sync(), name="slack initial roster sync")
 
     async def stop(self) -> None:
         if self._socket is not None:
             await self._socket.stop()
+        await self.ingress.stop()  # queued rows stay queued: the next start applies them
         await self.work.cancel()
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
 
     # -- helpers for listeners and tests -------------------------------------------------------------
 
+    async def enqueue(self, event: MessagePosted | MessageEdited | CommandIssued, route: Route) -> bool:
+        """Record ``event`` durably (shared commit); True if new, False for a retry already queued."""
+        return await self.commits.submit(PLATFORM, event.event_id, to_payload(event, route))
+
+    def http(self) -> aiohttp.ClientSession:
+        """One pooled HTTP session for ``response_url`` posts (not one connection per answer)."""
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        return self._http
+
     async def idle(self) -> None:
-        """Wait until everything Slack has asked for so far is done (tests use it instead of sleeping)."""
+        """Wait until everything Slack has asked for so far is done (tests use it instead of sleeping):
+        every claimable queued event applied and answered, then every task that caused."""
+        await self.ingress.drain()
         await self.work.idle()
+
+    async def _settled(self) -> None:
+        """After a worker round: send what those events queued, one drain at a time (a round of a
+        thousand answers wakes the outbox once, not a thousand times)."""
+        if self._delivering:
+            self._deliver_again = True
+            return
+        self._delivering = True
+        self.work.spawn(self._deliver_rounds(), name="deliver after inbound")
+
+    async def _deliver_rounds(self) -> None:
+        try:
+            while True:
+                self._deliver_again = False
+                await self.deliver()
+                if not self._deliver_again:
+                    return
+        finally:
+            self._delivering = False
 
     async def deliver(self) -> int:
         """Send whatever the core queued for Slack (next question, thanks, ...)."""
         return await deliver_due(self.core, self.transport)
 
     async def _initial_sync(self) -> None:
-        try:
-            await self.people.sync_bindings()
-        except Exception as exc:  # Slack may be unreachable at startup; events resync later
-            log.warning("initial Slack roster sync failed: %s", exc)
+        """The startup roster sync, on one replica at a time: replicas starting together share one."""
+        from bot import leases
+
+        async def sync() -> None:
+            try:
+                await self.people.sync_bindings()
+            except Exception as exc:  # Slack may be unreachable at startup; events resync later
+                log.warning("initial Slack roster sync failed: %s", exc)
+
+        if not await leases.run_exclusively(self.core.database, self.core.clock, "slack-roster", sync):
+            log.info("Slack roster sync skipped: another replica is running it")
 
     # -- HTTP --------------------------------------------------------------------------------------
 
     async def handle_http(self, request: web.Request) -> web.StreamResponse:
-        """``POST /slack/events``: verify the signature over the raw body, then hand to bolt."""
+        """``POST /slack/events``: signature over the raw bytes first, then the payload's shape, then bolt.
+
+        A forged request is a 401 and a signed body that is not a Slack payload a 400, each with
+        one log line and nothing stored; only a well-formed, signed payload reaches bolt.
+        """
         raw = await request.read()
         if not self.signed_by_slack(raw, request.headers):
+            log.info("refused a Slack request from %s: bad or missing signature", request.remote)
             return web.json_response({"error": "invalid signature"}, status=401)
-        response = await self.bolt.async_dispatch(_bolt_request(request, raw))
+        try:
+            body = parse_signed(raw, request.content_type)
+        except Invalid as exc:
+            log.info("refused a signed Slack request from %s: %s", request.remote, exc)
+            return web.json_response({"error": "not a Slack payload"}, status=400)
+        response = await self.bolt.async_dispatch(_bolt_request(request, raw, body))
         return await to_aiohttp_response(response)
 
     def signed_by_slack(self, raw: bytes, headers: Mapping[str, str]) -> bool:
-        """HMAC-SHA256 over ``v0:<timestamp>:<raw body>``, and a timestamp within five minutes."""
-        if self.verifier is None:
+        """HMAC-SHA256 over ``v0:<timestamp>:<raw bytes>``, and a timestamp within five minutes."""
+        secret = self.settings.signing_secret
+        if not secret:
             return False
-        timestamp = headers.get("X-Slack-Request-Timestamp", "")
-        if not timestamp.isdigit():
-            return False
-        return self.verifier.is_valid(
-            body=raw, timestamp=timestamp, signature=headers.get("X-Slack-Signature", "")
+        return signature_ok(
+            raw,
+            secret=secret,
+            timestamp=headers.get("X-Slack-Request-Timestamp", ""),
+            signature=headers.get("X-Slack-Signature", ""),
+            now=self.signature_clock.now(),
         )
 
     async def handle_install(self, request: web.Request) -> web.StreamResponse:
@@ -159,11 +235,18 @@ class SlackMount:
         return await to_aiohttp_response(response)
 
 
-def _bolt_request(request: web.Request, raw: bytes) -> AsyncBoltRequest:
+def _bolt_request(request: web.Request, raw: bytes, body: dict[str, Any] | None = None) -> AsyncBoltRequest:
+    """Bolt's request; with ``body``, the payload as validated, so bolt does not parse it again
+    (its own parser guesses the format from substrings: a command saying ``payload`` reads as empty)."""
     grouped: dict[str, list[str]] = {}
     for key, value in request.headers.items():
         grouped.setdefault(key.lower(), []).append(value)
     headers: dict[str, str | Sequence[str]] = dict(grouped)
-    return AsyncBoltRequest(
-        body=raw.decode("utf-8", errors="replace"), query=request.query_string, headers=headers
-    )
+    text = raw.decode("utf-8", errors="replace")
+    if body is None:
+        return AsyncBoltRequest(body=text, query=request.query_string, headers=headers)
+    bolt = AsyncBoltRequest(body="", query=request.query_string, headers=headers)
+    bolt.raw_body = text
+    bolt.body = body
+    bolt.context = build_async_context(AsyncBoltContext({}), body)
+    return bolt

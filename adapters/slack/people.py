@@ -49,6 +49,7 @@ class People:
         self.api = api
         self._bots: set[tuple[str, str]] = set()
         self._locales: dict[tuple[str, str], str] = {}
+        self._known: set[tuple[str, str]] = set()  # the core has their profile: no lookup, no query
 
     async def _profile(self, workspace: str, user: str) -> ProfileSeen | None:
         """``users.info`` for one user, as a profile; None (and remembered) for bots."""
@@ -85,9 +86,13 @@ class People:
         """Make sure the core has a profile for ``who`` (one ``users.info`` the first time)."""
         if (who.workspace, who.person) in self._bots:
             return False
-        if (who.workspace, who.person) in self._locales or await asyncio.to_thread(self.core.knows, who):
+        key = (who.workspace, who.person)
+        if key in self._known or key in self._locales:
             return True
-        return await self.refresh(who)
+        if await asyncio.to_thread(self.core.knows, who) or await self.refresh(who):
+            self._known.add(key)
+            return True
+        return False
 
     async def translator(self, who: Actor) -> Tr:
         """The language this person reads in Slack (their ``users.info`` locale; English if unknown).

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Coroutine
 from typing import Any
@@ -110,25 +109,32 @@ class TeamsMount:
     # -- HTTP ---------------------------------------------------------------------------------------
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        if "application/json" not in request.headers.get("Content-Type", ""):
-            return web.json_response({"error": "expected application/json"}, status=415)
-        try:
-            body = await request.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return web.json_response({"error": "body is not JSON"}, status=400)
-        if not isinstance(body, dict):
-            return web.json_response({"error": "body is not an activity"}, status=400)
-        activity = Activity().deserialize(body)
+        """``POST /api/messages``: the token first, then the body, then the turn.
+
+        The token is checked against the few fields it vouches for (``serviceUrl``, ``channelId``),
+        read from the raw JSON without deserialising the activity, so a request without a valid
+        token is a 401 whatever its body. Only then is the activity deserialised and checked; a
+        malformed one is a 400. Each refusal writes one log line and stores nothing.
+        """
+        raw = await request.read()
+        body = activities.loads(raw)
         try:
             auth = await authenticate(
                 self.adapter.bot_framework_authentication,
-                activity=activity,
+                activity=activities.auth_envelope(body),
                 header=request.headers.get("Authorization"),
             )
-        except PermissionError:
+        except PermissionError as exc:
+            log.info("refused a Teams request from %s: %s", request.remote, exc)
             return web.json_response({"error": "unauthorized"}, status=401)
-        if not activity.type:
-            return web.json_response({"error": "activity has no type"}, status=400)
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            log.info("refused a Teams request from %s: not application/json", request.remote)
+            return web.json_response({"error": "expected application/json"}, status=415)
+        try:
+            activity = activities.parse_activity(body)
+        except activities.Malformed as exc:
+            log.info("refused a Teams request from %s: %s", request.remote, exc)
+            return web.json_response({"error": "not an activity"}, status=400)
         invoke: InvokeResponse | None = await self.adapter.process_activity(auth, activity, self.bot.on_turn)
         if invoke is None:
             return web.Response(status=200)
@@ -187,12 +193,16 @@ class TeamsMount:
         )
 
     async def _sync_rosters_forever(self, seconds: float) -> None:
-        while True:
+        """The periodic roster sync, on one replica at a time (whoever holds the lease)."""
+        from bot import leases
+
+        async def sync() -> None:
             try:
                 await self.sync_rosters()
             except Exception:
                 log.exception("Teams roster sync failed")
-            await asyncio.sleep(seconds)
+
+        await leases.lead(self.core.database, self.core.clock, "teams-roster", sync, every=seconds)
 
     async def drain(self) -> None:
         """Wait until no background delivery or roster sync is running (tests use this, not sleep)."""

@@ -119,6 +119,27 @@ class Harness:
         assert await self.event(event) == 200
 
     async def command(self, user: str, text: str, *, command: str = "/coach") -> tuple[int, dict[str, Any]]:
+        """``/coach <text>`` as Slack sends it; returns the HTTP status and the command's answer.
+
+        The answer is what the bot POSTed to the command's ``response_url`` once the ingress worker
+        has run (``post`` waits for it); a command handled in the request (the modal path, a
+        refusal) answers in the acknowledgement itself, which is returned then.
+        """
+        before = len(self.fake.responses)
+        status, body = await self.post(
+            self.command_form(user, text, command=command), content_type="application/x-www-form-urlencoded"
+        )
+        answers = self.fake.responses[before:]
+        assert len(answers) <= 1, f"one command, one answer: {answers}"
+        if answers:
+            assert body in ("", "{}"), f"a queued command is acknowledged with an empty body: {body!r}"
+            return status, answers[0]
+        return status, (json.loads(body) if body.startswith("{") else {"raw": body})
+
+    def command_form(
+        self, user: str, text: str, *, command: str = "/coach", response_url: bool = True
+    ) -> bytes:
+        """The form body Slack POSTs for ``/coach <text>`` (``response_url`` left out if asked)."""
         form = {
             "token": "legacy",
             "team_id": TEAM,
@@ -133,10 +154,9 @@ class Harness:
             "response_url": self.fake.response_url,
             "trigger_id": f"{next(self._ids)}.1.trigger",
         }
-        status, body = await self.post(
-            urlencode(form).encode(), content_type="application/x-www-form-urlencoded"
-        )
-        return status, (json.loads(body) if body.startswith("{") else {"raw": body})
+        if not response_url:
+            del form["response_url"]
+        return urlencode(form).encode()
 
     async def interact(self, payload: dict[str, Any]) -> tuple[int, str]:
         body = ("payload=" + quote(json.dumps(payload))).encode()

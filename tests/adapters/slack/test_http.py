@@ -417,41 +417,6 @@ async def test_team_bound_to_a_user_group_follows_its_members(slack: Harness) ->
     assert len(slack.fake.called("usergroups.users.list")) == len(lookups)
 
 
-async def test_slow_command_is_acked_with_a_holding_note_then_answered_by_dm(slack: Harness) -> None:
-    from adapters.slack.app import WORKING
-
-    org(slack)
-    slack.fake.channels["CTEAM"] = ["UBEN"]
-    slack.mount.command_budget = 0  # every command outruns its ack budget, without waiting on the clock
-    status, reply = await slack.command("UADA", "team create atlas --manager <@UMARIA|maria>")
-    assert status == 200
-    assert reply["response_type"] == "ephemeral" and reply["text"] == WORKING
-    [answer] = slack.fake.dm("UADA")
-    assert "atlas" in answer.all_text()
-    # What a command causes still happens on the slow path: binding syncs the roster.
-    await slack.command("UADA", "team bind atlas <#CTEAM|team-atlas>")
-    assert slack.fake.called("conversations.members")
-    slack.mount.command_budget = 2.0
-    _, listing = await slack.command("UADA", "team list")
-    assert listing["text"].count("atlas") == 1, "the slow command ran once"
-    _, shown = await slack.command("UADA", "team show atlas")
-    assert "Ben" in shown["text"]
-
-
-async def test_slow_command_that_fails_says_so_by_dm(slack: Harness, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    org(slack)
-    slack.mount.command_budget = 0
-
-    def broken(event: object) -> None:
-        raise RuntimeError("database went away")
-
-    monkeypatch.setattr(slack.core, "handle", broken)
-    status, _reply = await slack.command("UBEN", "status")
-    assert status == 200
-    [sorry] = slack.fake.dm("UBEN")
-    assert "something went wrong" in sorry.all_text()
-
-
 async def digest_for_maria(slack: Harness, clock, *, answering: int) -> None:  # type: ignore[no-untyped-def]
     """Six members get the pulse now; ``answering`` reply (one with hostile text); the window closes."""
     from datetime import UTC, datetime, timedelta

@@ -176,11 +176,15 @@ async def test_socket_mode_receives_envelopes_and_acks_them(
                     "text": "team list",
                     "trigger_id": "1.1.sock",
                     "channel_id": "C1",
+                    "response_url": fake_slack.response_url,
                 },
             }
         )
-        assert ack["envelope_id"] == "env-1"
-        assert ack["payload"]["response_type"] == "ephemeral"
+        # Acknowledged first (bare envelope id), answered after on the command's response_url.
+        assert ack == {"envelope_id": "env-1"}
+        await mount.idle()
+        [answer] = fake_slack.responses
+        assert answer["response_type"] == "ephemeral" and answer["blocks"]
         ack = await socket.exchange(
             {
                 "envelope_id": "env-2",
