@@ -25,7 +25,8 @@ import statistics
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -153,12 +154,23 @@ def measure(db: Database) -> dict[str, Any]:
     }
 
 
-def run_size(url: str, people: int) -> dict[str, Any]:
+@contextmanager
+def scratch_schema(url: str) -> Iterator[str]:
+    """A throw-away PostgreSQL schema for one bench run, dropped afterwards whatever happens."""
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
+        yield schema
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def run_size(url: str, people: int) -> dict[str, Any]:
+    with scratch_schema(url) as schema:
         db = open_database(url, connect_args={"options": f"-csearch_path={schema}"})
         started = time.perf_counter()
         populate(db, people)
@@ -166,10 +178,6 @@ def run_size(url: str, people: int) -> dict[str, Any]:
         result = {"people": people, "load_s": round(loaded, 1), **measure(db)}
         db.dispose()
         return result
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def main() -> None:

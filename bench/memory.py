@@ -20,7 +20,6 @@ import resource
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -83,20 +82,15 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
-    from sqlalchemy import create_engine, text
 
-    from bench.lookup import populate
+    from bench.lookup import populate, scratch_schema
     from storage.db import database_url, open_database
 
     raw = os.environ.get("COACHBOT_BENCH_DATABASE_URL") or os.environ.get("COACHBOT_TEST_DATABASE_URL")
     if not raw:
         sys.exit("set COACHBOT_BENCH_DATABASE_URL to a PostgreSQL database")
     url = database_url(raw)
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
+    with scratch_schema(url) as schema:
         db = open_database(url, connect_args={"options": f"-csearch_path={schema}"})
         populate(db, args.people, due=args.people)
         db.dispose()
@@ -108,10 +102,6 @@ def main() -> None:
             cwd=ROOT,
         )
         measured: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
     print(
         json.dumps(
             {
