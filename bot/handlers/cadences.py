@@ -264,6 +264,7 @@ def remove(ctx: Context, cmd: A.CadenceRemove) -> list[Reply]:
     cadence = find(ctx, cmd.name)
     if cadence is None:
         return _missing(t, cmd.name)
+    name = cadence.name  # as it was created, not as it was typed
     cadence.removed_at = ctx.now
     cadence.name = f"{cadence.name}{REMOVED_MARK}{cadence.id}"
     ctx.session.execute(delete(ScheduleSlot).where(ScheduleSlot.cadence_id == cadence.id))
@@ -271,7 +272,7 @@ def remove(ctx: Context, cmd: A.CadenceRemove) -> list[Reply]:
         t._(
             "Removed *{cadence}*: nobody will be nudged for it again. Check-ins already open can still be"
             " finished, and everyone keeps the answers they gave (see `privacy export`).",
-            cadence=cmd.name,
+            cadence=name,
         )
     )
 

@@ -98,7 +98,7 @@ def test_unicode_cadences_are_shown_paused_resumed_run_and_removed_in_any_case(
     run(chat, ":as bo")
     assert "Your last check-in of" in reply_to(chat, f"history {other_case}")
     run(chat, ":as ada")
-    assert "Removed" in reply_to(chat, f"cadence remove {other_case}")
+    assert f"Removed *{name}*" in reply_to(chat, f"cadence remove {other_case}")  # its own spelling
     run(chat, ":advance 3d")  # removed: no nudge ever again
     assert len(received(chat, "bo", "nudge")) == 1
     assert "no cadence called" in reply_to(chat, f"cadence show {name}")
