@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import socket
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -24,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import checkins, followups, outbox, people, planner, text
+from bot import checkins, followups, leases, outbox, people, planner, text
 from bot.clock import Clock, SystemClock
 from bot.commands import CommandError, parse
 from bot.context import Context
@@ -158,8 +156,8 @@ class Coachbot:
 
     @functools.cached_property
     def replica_id(self) -> str:
-        """This process's name as an outbox lease owner (unique per :class:`Coachbot` instance)."""
-        return f"{socket.gethostname()[:40]}:{uuid.uuid4().hex[:16]}"
+        """This core's name as the owner of outbox rows and replica leases (unique per instance)."""
+        return leases.new_replica_id()
 
     @functools.cached_property
     def outbox_journal(self) -> dict[int, Delivery]:

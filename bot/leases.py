@@ -30,8 +30,12 @@ from storage.models import ReplicaLease
 
 log = logging.getLogger(__name__)
 
-REPLICA_ID = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-"""This process's name as a lease owner: unique per process, readable in the table."""
+
+def new_replica_id() -> str:
+    """A name for one running core, as the owner of its leases (here and on outbox rows): unique,
+    and readable in the tables (host and process)."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
 
 DEFAULT_TTL = timedelta(seconds=15)
 """How long a lease lasts unrenewed: a dead replica's job is taken over within this."""
@@ -77,7 +81,7 @@ async def lead(
     *,
     every: float,
     ttl: timedelta = DEFAULT_TTL,
-    owner: str = REPLICA_ID,
+    owner: str,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
     """Run ``job`` every ``every`` seconds on whichever replica holds the lease ``name``; forever.
@@ -116,7 +120,7 @@ async def run_exclusively(
     job: Callable[[], Awaitable[object]],
     *,
     ttl: timedelta = DEFAULT_TTL,
-    owner: str = REPLICA_ID,
+    owner: str,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> bool:
     """Run ``job`` once if no other replica is running it now; False if one is (it is skipped)."""

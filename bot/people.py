@@ -106,6 +106,18 @@ def resolve(session: Session, workspace: Workspace, mention: Mention) -> Person 
     )
 
 
+def members_of(session: Session, team: Team) -> list[Person]:
+    """A team's members (its manager is not one of them), oldest first."""
+    return list(
+        session.scalars(
+            select(Person)
+            .join(TeamMember, TeamMember.person_id == Person.id)
+            .where(TeamMember.team_id == team.id, Person.id != team.manager_id)
+            .order_by(Person.id)
+        )
+    )
+
+
 def parse_hhmm(value: str | None) -> time | None:
     if not value:
         return None

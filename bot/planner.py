@@ -35,12 +35,7 @@ def recipients(session: Session, cadence: Cadence) -> list[tuple[Person, str]]:
     if cadence.audience in (Audience.MANAGER, Audience.BOTH):
         pairs.append((team.manager, "manager"))
     if cadence.audience in (Audience.MEMBERS, Audience.BOTH):
-        members = session.scalars(
-            select(Person)
-            .join(TeamMember, TeamMember.person_id == Person.id)
-            .where(TeamMember.team_id == team.id)
-        ).all()
-        pairs.extend((m, "member") for m in members if m.id != team.manager_id)
+        pairs.extend((m, "member") for m in people.members_of(session, team))
     return pairs
 
 

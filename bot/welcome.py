@@ -23,7 +23,7 @@ from bot.domain import Audience
 from bot.i18n import Tr, tr
 from bot.messages import Para, Part
 from bot.schedule import next_working_moment
-from storage.models import Cadence, Person, Team, TeamMember
+from storage.models import Cadence, Person, Team
 
 
 def _asks_members(team: Team, session: Session) -> list[Cadence]:
@@ -99,17 +99,6 @@ def parts_for(session: Session, team: Team, person: Person) -> tuple[Part, ...]:
         )
     )
     return tuple(Para(line) for line in lines)
-
-
-def team_members(session: Session, team: Team) -> list[Person]:
-    return list(
-        session.scalars(
-            select(Person)
-            .join(TeamMember, TeamMember.person_id == Person.id)
-            .where(TeamMember.team_id == team.id)
-            .order_by(Person.id)
-        )
-    )
 
 
 def welcome(session: Session, *, team: Team, person: Person, now: datetime) -> bool:

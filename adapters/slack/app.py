@@ -4,11 +4,10 @@ Acknowledge first, work after (issue 8): a slash command, a DM or thread message
 button, a shortcut or a submitted form becomes a core event that is written to the durable
 inbound queue (:mod:`bot.ingress`, group commit: many requests per transaction) and only then
 acknowledged — an empty 200, so Slack has its answer in milliseconds and a crash after the ack
-loses nothing. The mount's :class:`~bot.ingress.IngressWorker` applies queued events off the
-request path and hands the replies to :meth:`Listeners.answer`: a command's answer goes to its
-``response_url`` (ephemeral, as before) or, without one, by DM; a message's to its thread/DM.
-Profiles of people the adapter has not met are fetched there too (:meth:`Listeners.prepare`),
-never in the request.
+loses nothing. The mount's :class:`~bot.ingress_worker.IngressWorker` applies queued events off
+the request path and hands the replies to :mod:`adapters.slack.replies`: a command's answer goes
+to its ``response_url`` (ephemeral, as before) or, without one, by DM; a message's to its
+thread/DM. Profiles of people the adapter has not met are fetched there too, never in the request.
 
 Two paths stay as they were. ``cadence add`` with no arguments opens a modal, and the
 ``trigger_id`` that needs expires three seconds after the click, so that command is handled in
@@ -28,8 +27,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from adapters.slack import modal
-from adapters.slack.home import home_view
 from adapters.slack.render import answered_blocks, replies_payload
+from adapters.slack.replies import FAILED, Replies, binds_a_team
 from adapters.slack.settings import Mode
 from adapters.slack.translate import (
     actor,
@@ -39,8 +38,8 @@ from adapters.slack.translate import (
     message_event,
     workspace_of,
 )
-from bot.commands import CommandError, NeedsForm, TeamBind, parse
-from bot.events import Actor, CommandIssued, Event, MessageEdited, MessagePosted
+from bot.commands import CommandError, NeedsForm, parse
+from bot.events import Actor, CommandIssued, MessageEdited, MessagePosted
 from bot.i18n import N_
 from bot.ingress import Route
 from bot.messages import Para, Reply
@@ -56,7 +55,6 @@ COMMAND_BUDGET = 2.0
 """Seconds a slash command may take before it is acknowledged with a holding note (Slack allows 3)."""
 
 WORKING = N_("Working on it — I'll send you the answer in a direct message.")
-FAILED = N_("Sorry, something went wrong on my side. Please try again in a minute.")
 MENTION_HINT = N_("Hi! I work in direct messages: send me `help`, or type `/coach help` anywhere.")
 
 
@@ -70,6 +68,7 @@ class Listeners:
     def __init__(self, mount: SlackMount) -> None:
         self.m = mount
         self.core = mount.core
+        self.replies = Replies(mount)
 
     # -- events ------------------------------------------------------------------------------------
 
@@ -87,93 +86,17 @@ class Listeners:
         # Durable before the 200: a failure here is a 500, and Slack delivers the event again.
         await self.m.enqueue(event, {"channel": event.channel, "thread": thread, "direct": direct})
 
-    # -- the queue's side: what the ingress worker calls --------------------------------------------
-
-    async def prepare(self, event: Event) -> None:
-        """Before the core applies ``event``: profiles of its author and of anyone it ``@mentions``
-        (one ``users.info`` for someone new; nothing, not even a query, for someone known)."""
-        await self.m.people.ensure(event.actor)
-        if isinstance(event, CommandIssued | MessagePosted):
-            await self.m.people.ensure_mentioned(event.actor.workspace, event.text)
-
-    async def answer(self, event: Event, route: Route, replies: list[Reply]) -> None:
-        """The replies to a queued event, by the way it came in; then what it may have caused."""
-        if isinstance(event, CommandIssued):
-            # A command's answer is the person's alone: their response_url (shown only to them
-            # where they typed it), else their DM — never the channel the command came from.
-            url = route.get("response_url")
-            if replies and not (url and await self._respond(str(url), event.actor, replies)):
-                await self._reply(event.actor, replies, channel=None, thread=None, direct=True)
-        elif replies:
-            channel = route.get("channel")
-            thread = route.get("thread")
-            await self._reply(
-                event.actor,
-                replies,
-                channel=str(channel) if channel else None,
-                thread=str(thread) if thread else None,
-                direct=bool(route.get("direct")) or not channel,
-            )
-        if isinstance(event, MessagePosted | MessageEdited | CommandIssued) and _binds_a_team(event):
-            await self.m.people.sync_bindings(workspace=event.actor.workspace)
-        if route.get("home"):
-            await self.publish_home(event.actor)
-
-    async def give_up(self, event: Event, route: Route) -> None:
-        """An event that failed every attempt: the person is told, the way an answer would go."""
-        t = await self.m.people.translator(event.actor)
-        await self.answer(event, route, [Reply((Para(t._(FAILED)),))])
-
-    async def _respond(self, url: str, who: Actor, replies: list[Reply]) -> bool:
-        """POST a command's answer to its ``response_url``; False if Slack would not take it."""
-        private = all(r.private for r in replies)
-        payload = replies_payload([r.parts for r in replies], t=await self.m.people.translator(who))
-        body = {
-            "response_type": "ephemeral" if private else "in_channel",
-            "text": payload["text"],
-            "blocks": [block.to_dict() for block in payload["blocks"]],
-        }
-        try:
-            async with self.m.http().post(url, json=body) as response:
-                if response.status < 300:
-                    return True
-                log.warning("response_url answered %s; answering by DM", response.status)
-        except Exception as exc:  # expired (30 min / 5 uses) or unreachable: the DM still arrives
-            log.warning("response_url failed (%s); answering by DM", exc)
-        return False
-
-    async def _reply(
-        self, who: Actor, replies: list[Reply], *, channel: str | None, thread: str | None, direct: bool
-    ) -> None:
-        if not replies:
-            return
-        if channel is None:
-            channel, direct = await self.m.api.dm_channel(who.workspace, who.person), True
-        await self.m.api.post_replies(
-            workspace=who.workspace,
-            channel=channel,
-            user=who.person,
-            replies=replies,
-            thread=thread,
-            direct=direct,
-            t=await self.m.people.translator(who),
-        )
-
     async def _after(self, event: MessagePosted | MessageEdited | CommandIssued | None = None) -> None:
         """What every inbound event may have caused: queued messages, and a new roster binding."""
-        if event is not None and _binds_a_team(event):
+        if event is not None and binds_a_team(event):
             await self.m.people.sync_bindings(workspace=event.actor.workspace)
         await self.m.deliver()
 
     async def on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home" and event.get("user"):
-            self.m.work.spawn(self.publish_home(actor(workspace_of(body), str(event["user"]))), name="home")
-
-    async def publish_home(self, who: Actor) -> None:
-        await self.m.people.ensure(who)
-        view = await asyncio.to_thread(self.core.home, who)
-        client = await self.m.api.for_workspace(who.workspace)
-        await client.views_publish(user_id=who.person, view=home_view(view))
+            self.m.work.spawn(
+                self.replies.publish_home(actor(workspace_of(body), str(event["user"]))), name="home"
+            )
 
     async def on_user_change(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         user = event.get("user")
@@ -231,7 +154,7 @@ class Listeners:
         t = await self.m.people.translator(who)
         hint = Reply((Para(t._(MENTION_HINT)),))
         thread = str(event.get("thread_ts") or event.get("ts") or "") or None
-        await self._reply(who, [hint], channel=channel, thread=thread, direct=False)
+        await self.replies.reply(who, [hint], channel=channel, thread=thread, direct=False)
 
     async def on_other_event(self) -> None:
         """Every other event is acknowledged (200) and ignored, so Slack never disables the subscription."""
@@ -301,7 +224,7 @@ class Listeners:
             t = await self.m.people.translator(event.actor)
             replies = [Reply((Para(t._(FAILED)),))]
         if replies:
-            await self._reply(event.actor, replies, channel=None, thread=None, direct=True)
+            await self.replies.reply(event.actor, replies, channel=None, thread=None, direct=True)
         await self._after(event)
 
     async def _open_modal(self, who: Actor, trigger: str, channel: str | None) -> None:
@@ -336,7 +259,7 @@ class Listeners:
                 ),
             )
         thread = message.get("thread_ts") or ts
-        await self._reply(event.actor, replies, channel=channel, thread=thread, direct=True)
+        await self.replies.reply(event.actor, replies, channel=channel, thread=thread, direct=True)
         await self.m.deliver()
 
     async def on_home_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -386,18 +309,6 @@ class Listeners:
 
     async def on_view_closed(self, ack: AsyncAck) -> None:
         await ack()
-
-
-def _binds_a_team(event: MessagePosted | MessageEdited | CommandIssued) -> bool:
-    """Whether a command binds a team to a roster, under any of its names (`team link`, `team sync`)."""
-    if isinstance(event, MessagePosted) and (not event.direct or event.thread):
-        return False  # a thread reply is an answer, not a command
-    if not isinstance(event, CommandIssued | MessagePosted):
-        return False
-    try:
-        return isinstance(parse(event.text), TeamBind)
-    except CommandError:
-        return False
 
 
 def _needs_form(text: str) -> bool:

@@ -32,7 +32,8 @@ from adapters.slack.work import Work
 from bot.core import Coachbot
 from bot.dispatch import deliver_due
 from bot.events import CommandIssued, MessageEdited, MessagePosted
-from bot.ingress import GroupCommit, InboundQueue, IngressWorker, Route, to_payload
+from bot.ingress import GroupCommit, InboundQueue, Route, to_payload
+from bot.ingress_worker import IngressWorker
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -100,9 +101,9 @@ class SlackMount:
         self.ingress = IngressWorker(
             self.queue,
             owner=f"{core.replica_id}:slack",
-            answer=listeners.answer,
-            prepare=listeners.prepare,
-            give_up=listeners.give_up,
+            answer=listeners.replies.answer,
+            prepare=listeners.replies.prepare,
+            give_up=listeners.replies.give_up,
             settled=self._settled,
         )
         self.commits = GroupCommit(self.queue, on_commit=self.ingress.wake)
@@ -188,7 +189,9 @@ class SlackMount:
             except Exception as exc:  # Slack may be unreachable at startup; events resync later
                 log.warning("initial Slack roster sync failed: %s", exc)
 
-        if not await leases.run_exclusively(self.core.database, self.core.clock, "slack-roster", sync):
+        if not await leases.run_exclusively(
+            self.core.database, self.core.clock, "slack-roster", sync, owner=self.core.replica_id
+        ):
             log.info("Slack roster sync skipped: another replica is running it")
 
     # -- HTTP --------------------------------------------------------------------------------------

@@ -202,7 +202,14 @@ class TeamsMount:
             except Exception:
                 log.exception("Teams roster sync failed")
 
-        await leases.lead(self.core.database, self.core.clock, "teams-roster", sync, every=seconds)
+        await leases.lead(
+            self.core.database,
+            self.core.clock,
+            "teams-roster",
+            sync,
+            every=seconds,
+            owner=self.core.replica_id,
+        )
 
     async def drain(self) -> None:
         """Wait until no background delivery or roster sync is running (tests use this, not sleep)."""

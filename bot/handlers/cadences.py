@@ -23,7 +23,7 @@ from bot.i18n import N_, Tr
 from bot.messages import Para, Reply
 from bot.prompts import DEFAULT_SETS
 from bot.schedule import local_today
-from bot.welcome import team_members, welcome
+from bot.welcome import welcome
 from storage.models import REMOVED_MARK, Cadence, Checkin, ScheduleSlot, name_key
 
 DEFAULT_QUESTIONS = 3
@@ -127,7 +127,7 @@ def add(ctx: Context, cmd: A.CadenceAdd) -> list[Reply]:
     planner.refresh_slots(ctx.session, cadence=cadence, now=ctx.now)
     if cadence.audience != Audience.MANAGER:
         # Members of a team that asked them nothing yet were not welcomed when they joined: now is the time.
-        for member in team_members(ctx.session, team):
+        for member in people.members_of(ctx.session, team):
             welcome(ctx.session, team=team, person=member, now=ctx.now)
     return [Reply((Para(t._("Added cadence *{cadence}*.", cadence=cadence.name)), *describe(ctx, cadence)))]
 

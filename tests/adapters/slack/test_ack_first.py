@@ -2,7 +2,7 @@
 queued; the ingress worker applies it off the request path and answers on ``response_url``.
 
 Real sockets, real SQLite (and PostgreSQL where ``any_database`` is used), the hand-moved clock;
-the worker is held off with :meth:`~bot.ingress.IngressWorker.paused` instead of timing anything.
+the worker is held off with :meth:`~bot.ingress_worker.IngressWorker.paused` instead of timing anything.
 """
 
 from __future__ import annotations

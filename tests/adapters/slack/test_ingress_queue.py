@@ -16,7 +16,8 @@ from bot import text
 from bot.clock import ManualClock
 from bot.core import Coachbot
 from bot.events import Actor, ChoiceMade, CommandIssued, Event, MessageEdited, MessagePosted, ProfileSeen
-from bot.ingress import LEASE, GroupCommit, InboundQueue, IngressWorker, Route, from_payload, to_payload
+from bot.ingress import LEASE, GroupCommit, InboundQueue, Route, from_payload, to_payload
+from bot.ingress_worker import IngressWorker
 from bot.messages import Reply
 from bot.prompts import PromptLibrary
 from storage.db import Database
