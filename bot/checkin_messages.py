@@ -17,21 +17,26 @@ from bot import outbox, privacy
 from bot.domain import PromptKind
 from bot.i18n import Tr, tr
 from bot.messages import Choice, Choices, Para, Part, Quote
+from bot.opening import BatchFacts
 from bot.prompts import Prompt, PromptLibrary
 from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, Team, TeamMember, Workspace
 
 
-def label(session: Session, checkin: Checkin, t: Tr) -> str:
+def label(session: Session, checkin: Checkin, t: Tr, *, facts: BatchFacts | None = None) -> str:
     """The cadence's name, with its team's when the person belongs to or leads more than one team.
 
     A manager of two teams must always know which team a question is about.
     """
     cadence = checkin.cadence
-    led = set(session.scalars(select(Team.id).where(Team.manager_id == checkin.person_id)))
-    member_of = set(
-        session.scalars(select(TeamMember.team_id).where(TeamMember.person_id == checkin.person_id))
-    )
-    if len(led | member_of) > 1:
+    if facts is not None:
+        teams = facts.team_counts.get(checkin.person_id, 0)
+    else:
+        led = set(session.scalars(select(Team.id).where(Team.manager_id == checkin.person_id)))
+        member_of = set(
+            session.scalars(select(TeamMember.team_id).where(TeamMember.person_id == checkin.person_id))
+        )
+        teams = len(led | member_of)
+    if teams > 1:
         return t._("{team} · {cadence}", team=cadence.team.name, cadence=cadence.label)
     return cadence.label
 
@@ -52,7 +57,13 @@ def _team_size(session: Session, team: Team) -> int:
 
 
 def nudge(
-    session: Session, library: PromptLibrary, checkin: Checkin, person: Person, run: CadenceRun
+    session: Session,
+    library: PromptLibrary,
+    checkin: Checkin,
+    person: Person,
+    run: CadenceRun,
+    *,
+    facts: BatchFacts | None = None,
 ) -> tuple[Part, ...]:
     t = tr(person.locale)
     cadence = checkin.cadence
@@ -64,14 +75,15 @@ def nudge(
                 "Hi {name}! Time for *{cadence}*: {count} short questions. Reply to each one as it arrives.",
                 count,
                 name=person.display_name,
-                cadence=label(session, checkin, t),
+                cadence=label(session, checkin, t, facts=facts),
             )
         )
     ]
     if checkin.role == "member":
         threshold = promised_threshold(session, run, cadence)
         manager = cadence.team.manager.display_name
-        if _team_size(session, cadence.team) < threshold:
+        size = facts.team_sizes.get(cadence.team_id, 0) if facts else _team_size(session, cadence.team)
+        if size < threshold:
             text = t._(
                 "This team has fewer than {threshold} people, so {manager} will not see any figures "
                 "from it — your answers stay with you.",
@@ -93,7 +105,10 @@ def nudge(
                 threshold=threshold,
             )
         parts.append(Para(text))
-    commitments = _last_commitments(session, checkin)
+    if facts is not None:
+        commitments = facts.commitments.get((checkin.cadence_id, checkin.person_id), [])
+    else:
+        commitments = _last_commitments(session, checkin)
     if commitments:
         parts.append(Para(t._("Last time you said you would:")))
         parts.extend(Quote(text) for text in commitments)
@@ -138,13 +153,14 @@ def ask(
     *,
     now: datetime,
     not_before: datetime | None = None,
+    facts: BatchFacts | None = None,
 ) -> None:
     t = tr(person.locale)
     index = checkin.current_question
     total = len(checkin.run.prompt_ids)
     prompt = prompt_of(library, checkin, index)
     question = prompt.text_for(person.locale)
-    name = label(session, checkin, t)
+    name = label(session, checkin, t, facts=facts)
     if name != checkin.cadence.label:  # several teams: say which one this question is about
         head = t._(
             "*{number}/{total}* _{cadence}_ — {question}",
@@ -169,6 +185,7 @@ def ask(
         checkin=checkin,
         in_thread=True,
         parts=tuple(parts),
+        fresh=facts is not None,
     )
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import checkin_messages as say
-from bot import outbox, people
+from bot import opening, outbox
 from bot.checkin_actions import act, finish, is_open, latest_open, no_open_checkin, reply, snooze_checkin
 from bot.checkin_edits import RATING, apply_edit, revise
 from bot.checkin_words import DEFAULT_SNOOZE, read_word
@@ -24,6 +24,7 @@ from bot.commands import ast as A
 from bot.context import Context
 from bot.domain import PromptKind
 from bot.messages import Reply
+from bot.opening import BatchFacts
 from bot.prompts import PromptLibrary
 from bot.rotation import run_for
 from bot.schedule import add_working_time, end_of_quiet_hours
@@ -36,8 +37,10 @@ __all__ = [
     "apply_message",
     "decline",
     "open_checkin",
+    "queue_opening_messages",
     "skip_question",
     "snooze",
+    "start_checkin",
 ]
 
 ACKNOWLEDGED_KINDS = frozenset({"digest", "update"})
@@ -54,23 +57,49 @@ def open_checkin(
     occurrence_date: date,
     now: datetime,
 ) -> Checkin | None:
-    """Record a check-in and queue its nudge and first question.
+    """Record one check-in and queue its nudge and first question (see :func:`start_checkin`)."""
+    facts = opening.gather(session, due=[(cadence, person, occurrence_date)], now=now)
+    checkin = start_checkin(
+        session,
+        library,
+        cadence=cadence,
+        person=person,
+        role=role,
+        occurrence_date=occurrence_date,
+        now=now,
+        facts=facts,
+    )
+    if checkin is not None:
+        queue_opening_messages(session, library, opened=[(checkin, person)], now=now, facts=facts)
+    return checkin
+
+
+def start_checkin(
+    session: Session,
+    library: PromptLibrary,
+    *,
+    cadence: Cadence,
+    person: Person,
+    role: str,
+    occurrence_date: date,
+    now: datetime,
+    facts: BatchFacts,
+) -> Checkin | None:
+    """Record a check-in; its messages follow in :func:`queue_opening_messages`.
 
     None if this occurrence exists, or if the person still has an open check-in of this cadence:
     two open check-ins of one cadence would be answered into the wrong one. The scheduler then
-    folds the occurrence into the open one (see :func:`bot.planner.open_due_checkins`).
+    folds the occurrence into the open one (see :func:`bot.planner.open_due_checkins`). ``facts``
+    are read once for the scheduler's whole batch (:mod:`bot.opening`).
     """
-    existing = session.scalar(
-        select(Checkin.id).where(
-            Checkin.cadence_id == cadence.id,
-            Checkin.person_id == person.id,
-            Checkin.occurrence_date == occurrence_date,
-        )
-    )
-    if existing is not None or has_open(session, cadence=cadence, person=person, now=now):
+    if (cadence.id, person.id, occurrence_date) in facts.taken or (cadence.id, person.id) in facts.still_open:
         return None
-    run = run_for(session, library, cadence, occurrence_date, role)
-    policy = people.policy_for(session, person)
+    run = facts.runs.get((cadence.id, occurrence_date, role))
+    if run is None:
+        run = facts.runs[(cadence.id, occurrence_date, role)] = run_for(
+            session, library, cadence, occurrence_date, role
+        )
+    policy = facts.policies[person.id]
     send_at = end_of_quiet_hours(now, policy)
     closes_at = send_at + timedelta(minutes=cadence.window_minutes)
     reminder_at = None
@@ -87,37 +116,45 @@ def open_checkin(
         opened_at=send_at,
         closes_at=closes_at,
         next_reminder_at=reminder_at,
+        current_question=0,
     )
+    checkin.run, checkin.cadence = run, cadence
     session.add(checkin)
-    session.flush()
-    outbox.enqueue(
-        session,
-        key=f"nudge:{checkin.id}",
-        person=person,
-        kind="nudge",
-        now=now,
-        not_before=send_at,
-        checkin=checkin,
-        opens_thread=True,
-        parts=say.nudge(session, library, checkin, person, run),
-    )
-    say.ask(session, library, checkin, person, now=now, not_before=send_at)
+    facts.record(checkin)
     return checkin
 
 
-def has_open(session: Session, *, cadence: Cadence, person: Person, now: datetime) -> bool:
-    """Whether the person has a check-in of this cadence still inside its window."""
-    found = session.scalar(
-        select(Checkin.id)
-        .where(
-            Checkin.cadence_id == cadence.id,
-            Checkin.person_id == person.id,
-            Checkin.state == "open",
-            Checkin.closes_at > now,
+def queue_opening_messages(
+    session: Session,
+    library: PromptLibrary,
+    *,
+    opened: list[tuple[Checkin, Person]],
+    now: datetime,
+    facts: BatchFacts,
+) -> None:
+    """Queue the nudge and first question of check-ins just opened (flushed once, for their ids).
+
+    Their outbox keys are new by construction (they carry the new check-in's id), so no row is
+    looked up first: a batch costs one insert of check-ins and one of messages.
+    """
+    if not opened:
+        return
+    session.flush()
+    for checkin, person in opened:
+        outbox.enqueue(
+            session,
+            key=f"nudge:{checkin.id}",
+            person=person,
+            kind="nudge",
+            now=now,
+            not_before=checkin.opened_at,
+            checkin=checkin,
+            opens_thread=True,
+            parts=say.nudge(session, library, checkin, person, checkin.run, facts=facts),
+            fresh=True,
         )
-        .limit(1)
-    )
-    return found is not None
+        say.ask(session, library, checkin, person, now=now, not_before=checkin.opened_at, facts=facts)
+    session.flush()
 
 
 # -- replies -----------------------------------------------------------------------------------------

@@ -56,12 +56,18 @@ def enqueue(
     in_thread: bool = False,
     opens_thread: bool = False,
     replaces: OutboxMessage | None = None,
+    fresh: bool = False,
 ) -> bool:
     """Record a message unless one with this key exists; True if it was recorded now.
 
     ``replaces`` makes it an in-place rewrite of that (delivered) message rather than a new one.
+    ``fresh`` says the key cannot exist yet (it names a row created in this transaction): the row
+    is added without a lookup and flushed with the caller's next flush, not one by one.
     """
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None:
+    if (
+        not fresh
+        and session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None
+    ):
         return False
     session.add(
         OutboxMessage(
@@ -78,7 +84,8 @@ def enqueue(
             status="held" if not person.reachable else "pending",
         )
     )
-    session.flush()
+    if not fresh:
+        session.flush()
     return True
 
 

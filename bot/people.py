@@ -3,7 +3,8 @@ and the local-time policy (zone, working days, quiet hours, vacation) that appli
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from collections.abc import Sequence
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete, select
@@ -130,14 +131,19 @@ def workdays_of(workspace: Workspace) -> frozenset[int]:
 
 
 def policy_for(session: Session, person: Person) -> LocalPolicy:
-    workspace = person.workspace
     vacations = session.scalars(select(Vacation).where(Vacation.person_id == person.id)).all()
+    return policy_from(person, vacations=[(v.start, v.end) for v in vacations])
+
+
+def policy_from(person: Person, *, vacations: Sequence[tuple[date, date]]) -> LocalPolicy:
+    """The person's local rules from their profile, their workspace and the vacations given."""
+    workspace = person.workspace
     return LocalPolicy(
         timezone=person.timezone if valid_timezone(person.timezone) else "UTC",
         workdays=workdays_of(workspace),
         quiet_start=parse_hhmm(workspace.quiet_start),
         quiet_end=parse_hhmm(workspace.quiet_end),
-        vacations=tuple((v.start, v.end) for v in vacations),
+        vacations=tuple(vacations),
     )
 
 

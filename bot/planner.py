@@ -8,18 +8,18 @@ zone, vacation or a workspace's working days.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, delete, func, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from bot import people
+from bot import opening, people
 from bot.commands import parse_recurrence
 from bot.domain import Audience
 from bot.prompts import PromptLibrary
-from bot.schedule import Occurrence, next_occurrence
+from bot.schedule import LocalPolicy, Occurrence, next_occurrence
 from storage.db import Database
 from storage.models import Cadence, Checkin, OutboxMessage, Person, ScheduleSlot, Team, TeamMember
 
@@ -40,10 +40,16 @@ def recipients(session: Session, cadence: Cadence) -> list[tuple[Person, str]]:
 
 
 def upcoming(
-    session: Session, cadence: Cadence, person: Person, *, after: datetime, last: date | None
+    session: Session,
+    cadence: Cadence,
+    person: Person,
+    *,
+    after: datetime,
+    last: date | None,
+    policy: LocalPolicy | None = None,
 ) -> Occurrence:
     """The next occurrence that will really be sent, passing over skipped ones."""
-    policy = people.policy_for(session, person)
+    policy = policy or people.policy_for(session, person)
     hours, minutes = (int(x) for x in cadence.at_time.split(":"))
     recurrence = parse_recurrence(cadence.recurrence)
     last_date = last
@@ -63,7 +69,14 @@ def upcoming(
 
 
 def _recompute(
-    session: Session, slot: ScheduleSlot, cadence: Cadence, person: Person, now: datetime, *, keep_due: bool
+    session: Session,
+    slot: ScheduleSlot,
+    cadence: Cadence,
+    person: Person,
+    now: datetime,
+    *,
+    keep_due: bool,
+    policy: LocalPolicy | None = None,
 ) -> None:
     """Move the slot to the person's next occurrence under the current rules.
 
@@ -75,7 +88,7 @@ def _recompute(
     if keep_due and _still_due(session, slot, cadence, person, now):
         return
     try:
-        occurrence = upcoming(session, cadence, person, after=now, last=slot.last_local_date)
+        occurrence = upcoming(session, cadence, person, after=now, last=slot.last_local_date, policy=policy)
     except ValueError:
         slot.next_local_date, slot.next_due_at = None, None
         return
@@ -210,43 +223,72 @@ def open_due_checkins(
     told how many it opened, so the sender can start on the first nudges while the rest are opened;
     the first batch is small so that the first nudge leaves at once, whatever the run's size.
     """
-    from bot import checkins
 
     opened = 0
     size = FIRST_BATCH
     while True:
         with database.session() as session:
             slots = session.scalars(due_slots(now=now, limit=size, claim=database.is_postgres)).all()
-            # One global order for the run rows each batch may create (see bot.rotation.run_for), so
-            # two replicas' batches can never wait on each other in a cycle.
-            ordered = sorted(slots, key=lambda s: (s.cadence_id, s.role, s.next_local_date, s.id))
-            in_batch = 0
-            for slot in ordered:
-                cadence = session.get_one(Cadence, slot.cadence_id)
-                person = session.get_one(Person, slot.person_id)
-                assert slot.next_local_date is not None and slot.next_due_at is not None
-                window = timedelta(minutes=cadence.window_minutes)
-                # After downtime, a nudge whose window has already passed is dropped, not sent late.
-                # open_checkin also declines while the person's previous check-in of this cadence is
-                # still open: the occurrence is then folded into that one (the slot moves on, no nudge).
-                if slot.next_due_at + window > now and checkins.open_checkin(
-                    session,
-                    library,
-                    cadence=cadence,
-                    person=person,
-                    role=slot.role,
-                    occurrence_date=slot.next_local_date,
-                    now=now,
-                ):
-                    in_batch += 1
-                slot.last_local_date = slot.next_local_date
-                _recompute(session, slot, cadence, person, now, keep_due=False)
+            in_batch = _open_batch(session, library, slots, now=now)
         opened += in_batch
         if on_batch is not None and in_batch:
             on_batch(in_batch)
         if len(slots) < size:
             return opened
         size = BATCH
+
+
+def _open_batch(
+    session: Session, library: PromptLibrary, slots: Sequence[ScheduleSlot], *, now: datetime
+) -> int:
+    """Open the check-ins of one batch of claimed slots and move each slot on; how many opened.
+
+    Set-based: the cadences, people and every fact about them are read with a fixed number of
+    queries (:func:`bot.opening.gather`), the check-ins are inserted together, then their messages.
+    """
+    from bot import checkins
+
+    cadences = {
+        c.id: c for c in session.scalars(select(Cadence).where(Cadence.id.in_({s.cadence_id for s in slots})))
+    }
+    persons = {
+        p.id: p
+        for p in session.scalars(
+            select(Person)
+            .where(Person.id.in_({s.person_id for s in slots}))
+            .options(joinedload(Person.workspace))
+        )
+    }
+    # One global order for the run rows each batch may create (see bot.rotation.run_for), so two
+    # replicas' batches can never wait on each other in a cycle.
+    ordered = sorted(slots, key=lambda s: (s.cadence_id, s.role, s.next_local_date, s.id))
+    due = [(cadences[s.cadence_id], persons[s.person_id], s.next_local_date) for s in ordered]
+    facts = opening.gather(session, due=[(c, p, d) for c, p, d in due if d is not None], now=now)
+    opened: list[tuple[Checkin, Person]] = []
+    for slot in ordered:
+        cadence, person = cadences[slot.cadence_id], persons[slot.person_id]
+        assert slot.next_local_date is not None and slot.next_due_at is not None
+        window = timedelta(minutes=cadence.window_minutes)
+        # After downtime, a nudge whose window has already passed is dropped, not sent late.
+        # start_checkin also declines while the person's previous check-in of this cadence is still
+        # open: the occurrence is then folded into that one (the slot moves on, no nudge).
+        if slot.next_due_at + window > now:
+            checkin = checkins.start_checkin(
+                session,
+                library,
+                cadence=cadence,
+                person=person,
+                role=slot.role,
+                occurrence_date=slot.next_local_date,
+                now=now,
+                facts=facts,
+            )
+            if checkin is not None:
+                opened.append((checkin, person))
+        slot.last_local_date = slot.next_local_date
+        _recompute(session, slot, cadence, person, now, keep_due=False, policy=facts.policies[person.id])
+    checkins.queue_opening_messages(session, library, opened=opened, now=now, facts=facts)
+    return len(opened)
 
 
 def next_wakeup(session: Session, *, now: datetime, after: datetime | None = None) -> datetime | None:
