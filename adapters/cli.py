@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -164,7 +165,11 @@ def serve(
     from storage.db import open_database
 
     env = load_env()
-    core = Coachbot(database=open_database(database or env.get("DATABASE_URL")))
+    try:
+        lease = outbox_lease(env)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from exc
+    core = Coachbot(database=open_database(database or env.get("DATABASE_URL")), outbox_lease=lease)
     try:
         mounts = configured_mounts(core, env)
     except ConfigError as exc:
@@ -172,6 +177,24 @@ def serve(
     # Logging starts once configuration is known to be good, so a bad setting prints exactly one line.
     logging.basicConfig(level=env.get("LOG_LEVEL", "INFO"))
     web.run_app(build_app(core, mounts), port=port or int(env.get("PORT", "3000")))
+
+
+def outbox_lease(env: Mapping[str, str]) -> timedelta:
+    """``COACHBOT_OUTBOX_LEASE`` (seconds, 5–600): how long a replica owns a claimed message between
+    renewals, and so how soon a dead replica's messages move on. The default suits almost everyone."""
+    from adapters.server import ConfigError
+    from bot.core import OUTBOX_LEASE
+
+    raw = env.get("COACHBOT_OUTBOX_LEASE", "").strip()
+    if not raw:
+        return OUTBOX_LEASE
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1
+    if not 5 <= seconds <= 600:
+        raise ConfigError(f"COACHBOT_OUTBOX_LEASE must be a number of seconds from 5 to 600, got {raw!r}")
+    return timedelta(seconds=seconds)
 
 
 def main() -> None:

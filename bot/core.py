@@ -54,11 +54,18 @@ class Coachbot:
     """The coaching core, bound to one database, one clock and one prompt library."""
 
     def __init__(
-        self, *, database: Database, clock: Clock | None = None, library: PromptLibrary | None = None
+        self,
+        *,
+        database: Database,
+        clock: Clock | None = None,
+        library: PromptLibrary | None = None,
+        outbox_lease: timedelta = OUTBOX_LEASE,
     ):
         self.database = database
         self.clock: Clock = clock or SystemClock()
         self.library = library or PromptLibrary.load()
+        self.outbox_lease = outbox_lease
+        """How long this replica owns a claimed outbox row between renewals (``COACHBOT_OUTBOX_LEASE``)."""
         self.holdings: list[Holding] = []
 
     def register_holding(self, holding: Holding) -> None:
@@ -181,7 +188,7 @@ class Coachbot:
                 platform=platform,
                 now=self.clock.now(),
                 limit=limit,
-                lease=lease or OUTBOX_LEASE,
+                lease=lease or self.outbox_lease,
                 owner=self.replica_id,
             )
 
@@ -189,7 +196,11 @@ class Coachbot:
         """Extend this replica's leases on ``ids``; returns those still ours."""
         with self.database.session() as session:
             return outbox.renew(
-                session, ids=ids, owner=self.replica_id, now=self.clock.now(), lease=lease or OUTBOX_LEASE
+                session,
+                ids=ids,
+                owner=self.replica_id,
+                now=self.clock.now(),
+                lease=lease or self.outbox_lease,
             )
 
     def message_sent(self, outbox_id: int, delivery: Delivery) -> None:

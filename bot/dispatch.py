@@ -7,11 +7,13 @@ replica), sends them with bounded concurrency per workspace, and records outcome
 * **Leases hold.** A heartbeat renews the lease of every row this sender still works on — queued,
   in flight, waiting on ``Retry-After``, or accepted but not yet marked — so a slow batch is never
   taken over; a row that is no longer ours (our lease ran out) is not sent. A dead sender stops
-  renewing, and its rows move to another sender once :data:`bot.core.OUTBOX_LEASE` has passed.
+  renewing, and its rows move to another sender once its lease (``Coachbot.outbox_lease``) ends.
 * **Accepted means sent.** An accepted message goes into the core's journal first; a marker writes
   journalled ids in one transaction per batch and retries with backoff if the database blinks. The
-  one remaining window: the platform accepted and the process died before the mark committed (the
-  row is sent again after the lease). ``DeliveryStats.accept_to_mark`` measures that window.
+  one remaining window: the platform accepted and the process died before the mark committed. The
+  row then comes back ``uncertain``; a transport that can look (Slack: our metadata in the
+  conversation) finds the message and it is marked, not resent. Teams cannot look, so there the
+  row is sent again after the lease. ``DeliveryStats.accept_to_mark`` measures that window.
 * **Order per person.** The claim hands out at most one row per person, and a later row only after
   the earlier one is marked, so a check-in's questions stay behind its nudge.
 * **A 429 slows its workspace.** Concurrency is bounded per workspace. The transport waits out a
@@ -105,7 +107,6 @@ class Sender:
         offload: bool,
         stats: DeliveryStats | None,
     ) -> None:
-        from bot.core import OUTBOX_LEASE
 
         self.core = core
         self.transport = transport
@@ -115,7 +116,7 @@ class Sender:
         self.timer = timer
         self.offload = offload
         self.stats = stats or DeliveryStats()
-        self.lease = OUTBOX_LEASE
+        self.lease = core.outbox_lease
         self.held: dict[int, datetime] = {}  # claimed, not yet marked or handed back: id -> lease end
         self.lost: set[int] = set()  # leases we no longer hold: never send these
         self.accepted_at: dict[int, float] = {}

@@ -95,6 +95,10 @@ class OutboundMessage:
     replaces: Delivery | None = None
     """Set for an update: rewrite this already-posted message in place (Slack ``chat.update``,
     Teams activity update) instead of posting a new one. Platforms that cannot edit post nothing."""
+    uncertain: bool = False
+    """An earlier sender's lease ran out while it held this message: it may have been delivered
+    before that sender died. A platform that can look (Slack) checks the conversation for it
+    before posting again."""
 
     @property
     def text(self) -> str:

@@ -162,6 +162,9 @@ def claim_due(
                 replaced[rid] = Delivery(message_id=message_id, channel=channel)
     claimed: list[OutboundMessage] = []
     for row, person, workspace in rows:
+        # A lease that ran out (never released by a mark or a hand-back) means its sender died or
+        # lost the row mid-send: the platform may already have the message.
+        uncertain = row.claimed_until is not None
         row.claimed_until = now + lease
         row.claimed_by = owner
         row.attempts += 1
@@ -178,6 +181,7 @@ def claim_due(
                 checkin_id=row.checkin_id,
                 locale=person.locale,
                 replaces=replaced.get(row.replaces_id) if row.replaces_id else None,
+                uncertain=uncertain,
             )
         )
     return claimed

@@ -49,6 +49,10 @@ class Database:
         self.url = url
         if url.startswith("sqlite"):
             engine_options.setdefault("connect_args", {"check_same_thread": False})
+        else:
+            # A server restart or a killed backend leaves dead connections in the pool; test each one
+            # as it is checked out, so one blip costs a reconnect rather than a failed round.
+            engine_options.setdefault("pool_pre_ping", True)
         self.engine: Engine = create_engine(url, **engine_options)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)

@@ -55,6 +55,10 @@ GONE_ERRORS = frozenset(
 """An update to a message that is no longer there: nothing left to rewrite, so nothing to retry."""
 
 CONTINUATION = "coachbot_continued"
+SENT = "coachbot_message"
+"""Message metadata type of every first part we post, carrying its outbox id: a sender that takes
+over a message whose earlier sender died mid-send finds it in the conversation instead of posting
+it twice."""
 """Message metadata type of the thread replies that carry the rest of a long message."""
 
 
@@ -220,7 +224,14 @@ class SlackApi:
         return self._dm[key]
 
     async def post(
-        self, *, workspace: str, channel: str, parts: Sequence[Part], t: Tr, thread: str | None = None
+        self,
+        *,
+        workspace: str,
+        channel: str,
+        parts: Sequence[Part],
+        t: Tr,
+        thread: str | None = None,
+        outbox_id: int | None = None,
     ) -> str:
         """``chat.postMessage``, split over its own thread when too long; returns the first ``ts``.
 
@@ -228,7 +239,10 @@ class SlackApi:
         would make the outbox post the whole message again.
         """
         payloads = message_payloads(parts, t=t)
-        ts = await self._post(workspace, channel, payloads[0], thread=thread)
+        first = dict(payloads[0])
+        if outbox_id is not None:
+            first["metadata"] = {"event_type": SENT, "event_payload": {"outbox": outbox_id}}
+        ts = await self._post(workspace, channel, first, thread=thread)
         for number, payload in enumerate(payloads[1:], start=1):
             try:
                 await self._post(workspace, channel, payload, thread=thread or ts, continues=(ts, number))
@@ -301,6 +315,31 @@ class SlackApi:
             if not cursor:
                 return [found[n] for n in sorted(found)]
 
+    async def find_sent(
+        self, *, workspace: str, channel: str, outbox_id: int, thread: str | None
+    ) -> str | None:
+        """The ``ts`` of the message we posted for ``outbox_id``, if the conversation has it.
+
+        Messages to one person leave in order, so a message whose sender died mid-send is among the
+        latest of its conversation (or of its thread): one page is enough.
+        """
+        client = await self.for_workspace(workspace)
+        await self.pacer.wait(workspace)
+        if thread:
+            response = await client.conversations_replies(
+                channel=channel, ts=thread, include_all_metadata=True, limit=200
+            )
+        else:
+            response = await client.conversations_history(
+                channel=channel, include_all_metadata=True, limit=50
+            )
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == SENT and payload.get("outbox") == outbox_id:
+                return str(message["ts"])
+        return None
+
     async def post_replies(
         self,
         *,
@@ -350,9 +389,24 @@ class SlackTransport:
         try:
             channel = await self.api.dm_channel(message.workspace, message.person)
             thread = None if message.opens_thread else message.thread
-            ts = await self.api.post(
-                workspace=message.workspace, channel=channel, parts=message.parts, t=t, thread=thread
-            )
+            ts = None
+            if message.uncertain:
+                ts = await self.api.find_sent(
+                    workspace=message.workspace, channel=channel, outbox_id=message.id, thread=thread
+                )
+                if ts is not None:
+                    log.info(
+                        "message %s was delivered before its sender stopped; not posting it again", message.id
+                    )
+            if ts is None:
+                ts = await self.api.post(
+                    workspace=message.workspace,
+                    channel=channel,
+                    parts=message.parts,
+                    t=t,
+                    thread=thread,
+                    outbox_id=message.id,
+                )
         except SlackApiError as exc:
             raise _translate_error(exc, self.api, message.workspace) from exc
         return Delivery(message_id=ts, channel=channel, thread=ts if message.opens_thread else thread)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 from sqlalchemy import create_engine, event, select, text
 
 from adapters.local import LocalChat
@@ -190,7 +191,8 @@ def test_two_replicas_with_long_retry_after_send_everything_exactly_once(
 
 def _blip(database: Database) -> tuple[Database, Callable[[], None], Callable[[], None]]:
     """A second handle on ``database`` for the replica under test, plus (start, end) of a blip that
-    makes its next statements fail: PostgreSQL kills its backends, SQLite takes the write lock."""
+    makes its statements fail until it ends: PostgreSQL kills its backends and refuses new
+    connections (a server restart), SQLite takes the write lock."""
     if database.is_postgres:
         with database.engine.connect() as conn:
             schema = conn.execute(text("select current_schema()")).scalar_one()
@@ -199,8 +201,16 @@ def _blip(database: Database) -> tuple[Database, Callable[[], None], Callable[[]
             connect_args={"options": f"-csearch_path={schema}", "application_name": f"blip_{schema}"},
         )
         admin = create_engine(database.engine.url)
+        down = False
+
+        @event.listens_for(replica.engine, "do_connect")
+        def refuse_while_down(*_args: object) -> None:
+            if down:
+                raise psycopg.OperationalError("the database system is starting up")
 
         def kill() -> None:
+            nonlocal down
+            down = True
             with admin.begin() as conn:
                 conn.execute(
                     text(
@@ -210,7 +220,12 @@ def _blip(database: Database) -> tuple[Database, Callable[[], None], Callable[[]
                     {"name": f"blip_{schema}"},
                 )
 
-        return replica, kill, admin.dispose
+        def back() -> None:
+            nonlocal down
+            down = False
+            admin.dispose()
+
+        return replica, kill, back
     replica = open_database(str(database.engine.url))
     event.listen(replica.engine, "connect", lambda conn, _: conn.execute("PRAGMA busy_timeout=0"))
     replica.engine.dispose()  # connections opened before the listener wait five seconds on a lock
@@ -241,9 +256,8 @@ def test_a_mark_that_fails_after_the_platform_accepted_never_resends(
         if blips == 0:  # the database goes away right after the platform said yes
             blips += 1
             start_blip()
-            if not replica.is_postgres:
-                await time.sleep(3)  # SQLite: locked for three seconds
-                end_blip()
+            await time.sleep(3)  # down (PostgreSQL) or locked (SQLite) for three seconds
+            end_blip()
 
     core = Coachbot(database=replica, clock=clock, library=library)
     stats = DeliveryStats()
@@ -258,8 +272,6 @@ def test_a_mark_that_fails_after_the_platform_accepted_never_resends(
     assert again == [0]
     assert_exactly_once(platform)
     assert platform.attempts < len(platform.received) * 2
-    if replica.is_postgres:
-        end_blip()
     replica.dispose()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -70,6 +71,9 @@ class FakeSlack:
         self.failing: dict[str, str] = {}  # channel or user group id -> the error Slack answers with
         self.posted: list[Posted] = []
         self._limits: dict[str, int] = {}
+        self.fault: Callable[[str], web.Response | None] | None = None
+        """Asked before each call with its method: a response to answer with instead (a 429, a 500
+        — nothing is posted), or None to answer normally."""
         self._retry_after = "1"
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -168,6 +172,10 @@ class FakeSlack:
             return web.json_response(
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": self._retry_after}
             )
+        injected = self.fault(method) if self.fault is not None else None
+        if injected is not None:
+            self.calls.append(Call(method, args, token, status=injected.status))
+            return injected
         self.calls.append(Call(method, args, token))
         return web.json_response(self._answer(method, args))
 
@@ -255,6 +263,26 @@ class FakeSlack:
                     for p in thread
                 ],
                 "has_more": False,
+                "response_metadata": {"next_cursor": ""},
+            }
+        if method == "conversations.history":
+            channel = str(args["channel"])
+            with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+            limit = int(args.get("limit") or 100)
+            top = [p for p in self.posted if p.channel == channel and p.thread_ts is None and not p.deleted]
+            return {
+                **ok,
+                "messages": [
+                    {
+                        "type": "message",
+                        "ts": p.ts,
+                        "text": p.text,
+                        "bot_id": "BBOT",
+                        **({"metadata": p.metadata} if with_metadata and p.metadata else {}),
+                    }
+                    for p in reversed(top[-limit:])
+                ],
+                "has_more": len(top) > limit,
                 "response_metadata": {"next_cursor": ""},
             }
         if method == "chat.postEphemeral":
