@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
