@@ -100,6 +100,20 @@ def test_serve_without_any_platform_says_what_to_set(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("value", ["soon", "2", "9999"])
+def test_serve_with_a_bad_outbox_lease_says_so_in_one_line(tmp_path: Path, value: str) -> None:
+    result = coachbot(
+        "serve",
+        "--database",
+        f"sqlite:///{tmp_path / 's.db'}",
+        cwd=tmp_path,
+        env={"COACHBOT_OUTBOX_LEASE": value},
+    )
+    assert result.returncode == 2
+    assert "COACHBOT_OUTBOX_LEASE" in result.stderr and "5 to 600" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 CORPUS = ROOT.parent / "shared" / "corpus"
 TEAMS_SCHEMA = CORPUS / "teams" / "app-manifest-schema" / "v1.17" / "MicrosoftTeams.schema.json"
 
