@@ -6,6 +6,7 @@ The third platform is ``tests/adapters/kit/echo_platform.py``: settings, a route
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -84,3 +85,10 @@ def test_a_database_behind_this_release_is_refused_with_the_command_to_run(core:
         configured_mounts(core, {"ECHO_TOKEN": "secret"}, platforms=WITH_ECHO)
     core.database.upgrade()
     assert len(configured_mounts(core, {"ECHO_TOKEN": "secret"}, platforms=WITH_ECHO)) == 1
+
+
+@pytest.mark.parametrize("name", WITH_ECHO)
+def test_every_listed_platform_is_off_without_its_settings(name: str, core: Coachbot) -> None:
+    package = importlib.import_module(name)
+    assert package.SETTINGS_HINT.strip()
+    assert package.configure(core, {"PORT": "3000", "DATABASE_URL": "sqlite://"}) is None
