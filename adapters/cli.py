@@ -134,9 +134,10 @@ def teams_package(
     """Build the Teams app package (manifest.json and icons, zipped) from MICROSOFT_* settings."""
     import json
 
+    from adapters.kit import ConfigError
     from adapters.server import load_env
     from adapters.teams.package import PackageError, build_package, manifest, validate_manifest
-    from adapters.teams.settings import TeamsConfigError, from_env
+    from adapters.teams.settings import from_env
 
     try:
         settings = from_env(load_env())
@@ -147,7 +148,7 @@ def teams_package(
             if errors:
                 raise _fail(f"manifest does not match {schema}: {errors[0]}")
         path = build_package(settings, out)
-    except (TeamsConfigError, PackageError, OSError, ValueError) as exc:
+    except (ConfigError, PackageError, OSError, ValueError) as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"Wrote {path}" + (f" (valid against {schema})" if schema else ""))
 
@@ -160,7 +161,8 @@ def serve(
     """Serve the configured platforms (Slack, Teams) and run the scheduler."""
     from aiohttp import web
 
-    from adapters.server import ConfigError, build_app, configured_mounts, load_env
+    from adapters.kit import ConfigError
+    from adapters.server import build_app, configured_mounts, load_env
     from bot.core import Coachbot
     from storage.db import open_database
 

@@ -1,21 +1,24 @@
 """`coachbot serve`: one aiohttp app hosting every configured platform adapter plus the scheduler.
 
-Each adapter package exposes ``configure(core, env) -> Mount | None``; ``None`` means
-the platform is not configured. The server adds ``GET /healthz`` and a background
-loop that ticks the core and drains the outbox through every mounted transport.
+The platforms are the packages named in :data:`PLATFORMS`; each exposes
+``configure(core, env) -> Mount | None`` (:class:`adapters.kit.Platform`), where ``None`` means
+the platform is not configured. The server adds ``GET /healthz`` and a background loop that ticks
+the core and drains the outbox through every mounted transport.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import os
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import Protocol
+from typing import cast
 
 from aiohttp import web
 
+from adapters.kit import ConfigError, Mount, Platform
 from bot.core import Coachbot
 from bot.dispatch import deliver_due
 from bot.messages import Transport
@@ -26,22 +29,8 @@ log = logging.getLogger(__name__)
 CORE = web.AppKey("core", Coachbot)
 MOUNTS = web.AppKey("mounts", list)
 
-
-class ConfigError(Exception):
-    """A missing or inconsistent setting; the message is one line naming it."""
-
-
-class Mount(Protocol):
-    """One platform adapter, as the server sees it."""
-
-    name: str
-    transport: Transport
-
-    def add_routes(self, app: web.Application) -> None: ...
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
+PLATFORMS: tuple[str, ...] = ("adapters.slack", "adapters.teams")
+"""Every platform ``coachbot serve`` can host, by package name; a new platform is one more entry."""
 
 
 async def pump(core: Coachbot, transports: Sequence[Transport]) -> int:
@@ -146,27 +135,32 @@ async def _loop(core: Coachbot, mounts: Sequence[Mount], seconds: float) -> None
     await Scheduler(core, [m.transport for m in mounts], seconds=seconds).run()
 
 
-def configured_mounts(core: Coachbot, env: Mapping[str, str]) -> list[Mount]:
-    """Every adapter whose settings are present; raises ConfigError for a bad setting.
+def configured_mounts(
+    core: Coachbot, env: Mapping[str, str], *, platforms: Sequence[str] = PLATFORMS
+) -> list[Mount]:
+    """A mount for every platform whose settings are present; raises ConfigError for a bad setting.
 
-    This is ``serve``'s startup, so it also makes sure this is the only server of a SQLite file.
+    This is ``serve``'s startup, so it also makes sure this is the only server of a SQLite file and
+    that the database has every table this release uses (``coachbot db upgrade`` adds them).
     """
     try:
         hold_single_process_lock(core.database)
     except DatabaseInUse as exc:
         raise ConfigError(str(exc)) from None
+    if core.database.is_behind():
+        raise ConfigError(
+            "DATABASE_URL: the database schema is older than this version of Coachbot; "
+            "run `coachbot db upgrade` first"
+        )
+    packages = [cast(Platform, importlib.import_module(name)) for name in platforms]
     mounts: list[Mount] = []
-    from adapters import slack, teams
-
-    for package in (slack, teams):
+    for package in packages:
         mount = package.configure(core, env)
         if mount is not None:
             mounts.append(mount)
     if not mounts:
-        raise ConfigError(
-            "no platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack) "
-            "or MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (Teams); see README"
-        )
+        hints = " or ".join(package.SETTINGS_HINT for package in packages)
+        raise ConfigError(f"no platform configured: set {hints}; see README")
     return mounts
 
 

@@ -127,7 +127,7 @@ def _serve_coachbot(
 
     from adapters.server import build_app
     from adapters.slack.mount import SlackMount
-    from adapters.slack.settings import load_settings
+    from adapters.slack.settings import from_env
     from bot.clock import ManualClock
     from bot.core import Coachbot
 
@@ -144,7 +144,7 @@ def _serve_coachbot(
                 "SLACK_API_URL": fake_url,
                 "SLACK_MAX_MESSAGES_PER_SECOND": "100000",
             }
-            settings = load_settings(env, env_file=None)
+            settings = from_env(env)
             assert settings is not None
             mount = SlackMount(core=core, settings=settings)
             await asyncio.to_thread(_seed, core, people)

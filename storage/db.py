@@ -80,6 +80,23 @@ class Database:
     def is_empty(self) -> bool:
         return not inspect(self.engine).has_table("alembic_version")
 
+    def is_behind(self) -> bool:
+        """Whether a migration of this release has not been applied yet (``coachbot db upgrade`` does).
+
+        A database migrated by a newer release (a revision this one does not know) is not behind:
+        during a rolling upgrade the older replicas keep running on it.
+        """
+        from alembic.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        script = ScriptDirectory.from_config(self.alembic_config())
+        known = {revision.revision for revision in script.walk_revisions()}
+        with self.engine.connect() as conn:
+            current = set(MigrationContext.configure(conn).get_current_heads())
+        if current - known:
+            return False
+        return current != set(script.get_heads())
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -44,7 +44,14 @@ class ChatError(Exception):
 
 
 class LocalChat:
-    """One local organisation, its people and a hand-moved clock."""
+    """One local organisation, its people and a hand-moved clock.
+
+    An :class:`adapters.kit.Adapter` (a name and a transport) but not a mount: it has no HTTP route,
+    no settings and no background work, since each line runs to the end (delivery included) before
+    the next one is read.
+    """
+
+    name = PLATFORM
 
     def __init__(
         self,

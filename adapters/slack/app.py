@@ -12,7 +12,7 @@ thread/DM. Profiles of people the adapter has not met are fetched there too, nev
 Two paths stay as they were. ``cadence add`` with no arguments opens a modal, and the
 ``trigger_id`` that needs expires three seconds after the click, so that command is handled in
 the request (within :data:`COMMAND_BUDGET`). Rating buttons, mentions, Home opens and roster
-events acknowledge at once and do their work in :class:`~adapters.slack.work.Work` (not queued).
+events acknowledge at once and do their work in :class:`~adapters.kit.BackgroundWork` (not queued).
 """
 
 from __future__ import annotations
@@ -109,10 +109,8 @@ class Listeners:
     async def on_roster_change(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         source = event.get("channel") or event.get("subteam_id")
         workspace = workspace_of(body)
-        self.m.work.spawn(self._sync(workspace, str(source) if source else None), name="roster")
-
-    async def _sync(self, workspace: str, source: str | None) -> None:
-        await self.m.people.sync_bindings(workspace=workspace, source=source)
+        sync = self.m.people.sync_bindings(workspace=workspace, source=str(source) if source else None)
+        self.m.rosters.request(sync, why=str(event.get("type") or "roster event"))
 
     async def on_uninstalled(self, body: dict[str, Any]) -> None:
         """``app_uninstalled``: forget the workspace and (OAuth) delete its installation."""

@@ -23,12 +23,12 @@ from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import Clock
 
+from adapters.kit import BackgroundWork, RosterSync, RunAgainJob
 from adapters.slack.payloads import Invalid, parse_signed, signature_ok
 from adapters.slack.people import People
 from adapters.slack.settings import Mode, SlackSettings
 from adapters.slack.translate import PLATFORM
 from adapters.slack.transport import FixedToken, SlackApi, SlackTransport, TokenSource
-from adapters.slack.work import Work
 from bot.core import Coachbot
 from bot.dispatch import deliver_due
 from bot.events import CommandIssued, MessageEdited, MessagePosted
@@ -53,7 +53,7 @@ class SignatureClock(Protocol):
 
 
 class SlackMount:
-    """One Slack app (one workspace, or many through OAuth) mounted in ``coachbot serve``."""
+    """One Slack app (one workspace, or many through OAuth), as :class:`adapters.kit.Mount`."""
 
     name = "slack"
 
@@ -72,7 +72,7 @@ class SlackMount:
         self.settings = settings
         self.command_budget = COMMAND_BUDGET if command_budget is None else command_budget
         """Seconds a slash command may compute its reply before it is acked with a holding note."""
-        self.work = Work()
+        self.work = BackgroundWork(label="slack")
         self.installations: AsyncInstallationStore | None = None
         tokens: TokenSource
         if settings.mode is Mode.OAUTH:
@@ -89,13 +89,17 @@ class SlackMount:
         )
         self.transport = SlackTransport(api=self.api)
         self.people = People(core=core, api=self.api)
+        self.rosters = RosterSync(
+            core=core, platform=PLATFORM, sync_all=self.people.sync_bindings, work=self.work
+        )
         self.signature_clock: SignatureClock = signature_clock or Clock()
         self.listeners = Listeners(self)
         self.bolt: AsyncApp = build_bolt(self, self.listeners)
         self._socket: SocketConnection | None = None
         self._http: aiohttp.ClientSession | None = None
-        self._delivering = False
-        self._deliver_again = False
+        # After a worker round, send what those events queued, one drain at a time: a round of a
+        # thousand answers wakes the outbox once, not a thousand times.
+        self._after_inbound = RunAgainJob(self.work, self.deliver, name="deliver after inbound")
         listeners = self.listeners
         self.queue = InboundQueue(core)
         self.ingress = IngressWorker(
@@ -127,12 +131,13 @@ class SlackMount:
             await self._socket.start()
         # What a previous run acknowledged but did not finish is picked up by the first round.
         self.ingress.start()
-        self.work.spawn(self._initial_sync(), name="slack initial roster sync")
+        self.rosters.sync_at_start()  # channels may have changed while no replica was running
 
     async def stop(self) -> None:
         if self._socket is not None:
             await self._socket.stop()
         await self.ingress.stop()  # queued rows stay queued: the next start applies them
+        await self.rosters.stop()
         await self.work.cancel()
         if self._http is not None:
             await self._http.close()
@@ -157,42 +162,12 @@ class SlackMount:
         await self.work.idle()
 
     async def _settled(self) -> None:
-        """After a worker round: send what those events queued, one drain at a time (a round of a
-        thousand answers wakes the outbox once, not a thousand times)."""
-        if self._delivering:
-            self._deliver_again = True
-            return
-        self._delivering = True
-        self.work.spawn(self._deliver_rounds(), name="deliver after inbound")
-
-    async def _deliver_rounds(self) -> None:
-        try:
-            while True:
-                self._deliver_again = False
-                await self.deliver()
-                if not self._deliver_again:
-                    return
-        finally:
-            self._delivering = False
+        """After a worker round: send what those events queued."""
+        self._after_inbound.request()
 
     async def deliver(self) -> int:
         """Send whatever the core queued for Slack (next question, thanks, ...)."""
         return await deliver_due(self.core, self.transport)
-
-    async def _initial_sync(self) -> None:
-        """The startup roster sync, on one replica at a time: replicas starting together share one."""
-        from bot import leases
-
-        async def sync() -> None:
-            try:
-                await self.people.sync_bindings()
-            except Exception as exc:  # Slack may be unreachable at startup; events resync later
-                log.warning("initial Slack roster sync failed: %s", exc)
-
-        if not await leases.run_exclusively(
-            self.core.database, self.core.clock, "slack-roster", sync, owner=self.core.replica_id
-        ):
-            log.info("Slack roster sync skipped: another replica is running it")
 
     # -- HTTP --------------------------------------------------------------------------------------
 

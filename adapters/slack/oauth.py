@@ -3,6 +3,10 @@
 slack_sdk's SQLAlchemy stores are synchronous; bolt's async app wants async ones.
 The wrappers below run each store call in a worker thread, like every other
 database call of the adapter, so one database (and one backup) holds everything.
+The stores' tables (``slack_installations``, ``slack_bots``, ``slack_oauth_states``) are
+created by the Alembic migration ``0007`` like every other table, never at startup;
+:func:`table_metadata` describes them as slack_sdk does, for the test that compares
+the migrations with the models.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
-from sqlalchemy import Engine
+from sqlalchemy import Engine, MetaData
 
-from adapters.server import ConfigError
+from adapters.kit import ConfigError
 from adapters.slack.settings import SlackSettings
 
 try:  # slack_sdk's SQLAlchemy stores import sqlalchemy.ext.asyncio, which needs greenlet
@@ -103,15 +107,24 @@ class InstallationTokens:
         return bot.bot_token if bot else None
 
 
+def table_metadata() -> MetaData:
+    """The OAuth stores' tables, defined by slack_sdk under their default names."""
+    metadata = MetaData()
+    store, states = SQLAlchemyInstallationStore, SQLAlchemyOAuthStateStore
+    store.build_installations_table(metadata, store.default_installations_table_name)
+    store.build_bots_table(metadata, store.default_bots_table_name)
+    states.build_oauth_states_table(metadata, states.default_table_name)
+    return metadata
+
+
 def installation_store(*, engine: Engine, client_id: str) -> ThreadedInstallationStore:
-    """The store, with its tables created if missing (they live beside Coachbot's own)."""
+    """The store, in Coachbot's database (its tables live beside Coachbot's own)."""
     if _MISSING is not None:
         raise ConfigError(
             "SLACK_CLIENT_ID: the OAuth install flow needs SQLAlchemy's asyncio extra "
             "(pip install 'SQLAlchemy[asyncio]'): " + _MISSING.splitlines()[0]
         )
     store = SQLAlchemyInstallationStore(client_id=client_id, engine=engine)
-    store.create_tables()  # type: ignore[no-untyped-call]
     return ThreadedInstallationStore(store)
 
 
@@ -120,7 +133,6 @@ def oauth_settings(
 ) -> AsyncOAuthSettings:
     """Bolt's OAuth settings: ``GET /slack/install`` and ``GET /slack/oauth_redirect``."""
     state = SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine)
-    state.create_tables()  # type: ignore[no-untyped-call]
     return AsyncOAuthSettings(
         client_id=settings.client_id,
         client_secret=settings.client_secret,

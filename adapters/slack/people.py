@@ -6,8 +6,9 @@ fetches a profile the first time it meets someone (as the author of an event or
 as an ``@mention`` in a command) and refreshes it on ``user_change``. The profile's
 locale also picks the language of what the adapter itself writes (holding notes, forms).
 
-Bound teams are kept in step by the core's one roster loop (:func:`bot.roster.sync_bound_teams`);
-this module only reads a channel's or user group's members and says which of them are bots.
+Bound teams are kept in step by the core's one roster loop (:func:`bot.roster.sync_bound_teams`),
+run at startup and on roster events by :class:`adapters.kit.RosterSync`; this module only reads a
+channel's or user group's members and says which of them are bots.
 """
 
 from __future__ import annotations

@@ -1,23 +1,20 @@
-"""Slack settings from the environment (and a ``.env`` file), checked as a whole.
+"""Slack settings from the environment, checked as a whole.
 
 A Slack app can run in three shapes — one workspace over HTTP, one workspace over
 Socket Mode, many workspaces through the OAuth install flow — and most startup
-mistakes are a mix of two shapes. :func:`load_settings` turns every such mix into a
-one-line :class:`~adapters.server.ConfigError` naming the setting to fix, so the
-operator never meets a traceback from deep inside slack-bolt.
+mistakes are a mix of two shapes. :func:`from_env` turns every such mix into a
+one-line :class:`~adapters.kit.ConfigError` naming the setting to fix, so the
+operator never meets a traceback from deep inside slack-bolt. ``coachbot serve``
+passes the process environment over a ``.env`` file (:func:`adapters.server.load_env`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
-from typing import Any
 
-from pydantic import ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
-
-from adapters.server import ConfigError
+from adapters.kit import ConfigError, EnvReader
 
 DEFAULT_API_URL = "https://slack.com/api/"
 
@@ -35,6 +32,15 @@ DEFAULT_SCOPES: tuple[str, ...] = (
 )
 """Bot scopes the app needs; kept equal to ``manifest.yaml`` by a test."""
 
+CREDENTIALS = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+)
+"""Slack is configured when any of these is set; the other SLACK_ settings only refine it."""
+
 
 class Mode(StrEnum):
     HTTP = "http"  # one workspace, Events API over HTTP
@@ -42,33 +48,19 @@ class Mode(StrEnum):
     OAUTH = "oauth"  # many workspaces, tokens from the OAuth install flow
 
 
-class SlackSettings(BaseSettings):
-    """Raw values; use :func:`load_settings`, which also checks that they fit together."""
-
-    model_config = SettingsConfigDict(env_prefix="SLACK_", env_file=".env", extra="ignore")
+@dataclass(frozen=True, kw_only=True)
+class SlackSettings:
+    """What the Slack adapter runs with; build it with :func:`from_env`, which checks the combination."""
 
     bot_token: str | None = None
     signing_secret: str | None = None
     app_token: str | None = None
     client_id: str | None = None
     client_secret: str | None = None
-    scopes: str | None = None
+    scopes: tuple[str, ...] | None = None
     redirect_uri: str | None = None
     api_url: str = DEFAULT_API_URL
     max_messages_per_second: float = 20.0
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # The server passes its environment explicitly (init values); ``.env`` fills the gaps.
-        # Reading os.environ here too would make tests depend on the developer's shell.
-        return (init_settings, dotenv_settings)
 
     @property
     def mode(self) -> Mode:
@@ -80,27 +72,25 @@ class SlackSettings(BaseSettings):
 
     @property
     def scope_list(self) -> list[str]:
-        if not self.scopes:
-            return list(DEFAULT_SCOPES)
-        return [s.strip() for s in self.scopes.split(",") if s.strip()]
+        return list(self.scopes or DEFAULT_SCOPES)
 
 
-_KEYS = tuple(f"SLACK_{name.upper()}" for name in SlackSettings.model_fields)
-
-
-def load_settings(env: Mapping[str, str], *, env_file: Path | str | None = ".env") -> SlackSettings | None:
-    """Settings from ``env`` (plus ``env_file``), or None when Slack is not configured at all."""
-    values: dict[str, Any] = {
-        key[len("SLACK_") :].lower(): value for key, value in env.items() if key in _KEYS and value
-    }
-    try:
-        settings = SlackSettings(_env_file=env_file, **values)  # type: ignore[call-arg]
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        field = "SLACK_" + str(error["loc"][0]).upper() if error["loc"] else "a SLACK_ setting"
-        raise ConfigError(f"{field}: {error['msg']}") from None
-    credentials = ("bot_token", "signing_secret", "app_token", "client_id", "client_secret")
-    if not any(getattr(settings, name) for name in credentials):
+def from_env(env: Mapping[str, str]) -> SlackSettings | None:
+    """Settings from ``env``, or None when Slack is not configured at all."""
+    read = EnvReader(env)
+    api_url = read.url("SLACK_API_URL", default=DEFAULT_API_URL) or DEFAULT_API_URL
+    settings = SlackSettings(
+        bot_token=read.text("SLACK_BOT_TOKEN"),
+        signing_secret=read.text("SLACK_SIGNING_SECRET"),
+        app_token=read.text("SLACK_APP_TOKEN"),
+        client_id=read.text("SLACK_CLIENT_ID"),
+        client_secret=read.text("SLACK_CLIENT_SECRET"),
+        scopes=read.items("SLACK_SCOPES"),
+        redirect_uri=read.url("SLACK_REDIRECT_URI"),
+        api_url=api_url if api_url.endswith("/") else api_url + "/",
+        max_messages_per_second=read.number("SLACK_MAX_MESSAGES_PER_SECOND", default=20.0, above=0),
+    )
+    if not read.any_set(CREDENTIALS):
         return None  # Slack is simply not configured; other adapters may be
     check(settings)
     return settings
@@ -109,12 +99,6 @@ def load_settings(env: Mapping[str, str], *, env_file: Path | str | None = ".env
 def check(settings: SlackSettings) -> None:
     """Raise ConfigError for the first inconsistent combination, naming the setting."""
     s = settings
-    if not s.api_url.startswith(("http://", "https://")):
-        raise ConfigError(f"SLACK_API_URL must be an http(s) URL ending in /api/, got {s.api_url!r}")
-    if not s.api_url.endswith("/"):
-        s.api_url += "/"
-    if s.max_messages_per_second <= 0:
-        raise ConfigError("SLACK_MAX_MESSAGES_PER_SECOND must be greater than 0")
     if s.bot_token and not s.bot_token.startswith("xoxb-"):
         raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
     if s.app_token and not s.app_token.startswith("xapp-"):

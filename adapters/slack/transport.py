@@ -29,6 +29,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.kit.retry_after import header, retry_after_seconds
 from adapters.slack.render import message_payloads, replies_payload
 from bot.i18n import Tr, tr
 from bot.messages import Delivery, OutboundMessage, Part, Reply, RetryLater, Unreachable
@@ -153,15 +154,7 @@ class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
 
 def retry_after(headers: Any) -> float:
     """Seconds from a ``Retry-After`` header (any capitalisation; list or str values); 1 if absent."""
-    for key in headers or {}:
-        if str(key).lower() == "retry-after":
-            value = headers[key]
-            value = value[0] if isinstance(value, list | tuple) else value
-            try:
-                return max(0.0, float(value))
-            except (TypeError, ValueError):
-                return 1.0
-    return 1.0
+    return retry_after_seconds(header(headers, "Retry-After"), default=1.0)
 
 
 class SlackApi:

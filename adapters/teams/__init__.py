@@ -2,7 +2,7 @@
 
 Everything that knows about the Bot Framework SDK lives in this package (the SDK
 for Python is in maintenance; moving to the Microsoft 365 Agents SDK must touch
-only this folder). The server sees one function, :func:`configure`.
+only this folder). The server sees one function, :func:`configure` (see :class:`adapters.kit.Platform`).
 """
 
 from __future__ import annotations
@@ -10,26 +10,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from adapters.teams.settings import TeamsConfigError, TeamsSettings, from_env
+from adapters.teams.settings import TeamsSettings, from_env
 
 if TYPE_CHECKING:
     from adapters.teams.mount import TeamsMount
     from bot.core import Coachbot
 
-__all__ = ["TeamsSettings", "configure"]
+__all__ = ["SETTINGS_HINT", "TeamsSettings", "configure"]
+
+SETTINGS_HINT = "MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (Teams)"
 
 
 def configure(core: Coachbot, env: Mapping[str, str]) -> TeamsMount | None:
     """The Teams mount for these settings, ``None`` when no Teams variable is set.
 
-    Raises :class:`adapters.server.ConfigError` naming the setting that is wrong.
+    Raises :class:`adapters.kit.ConfigError` naming the setting that is wrong.
     """
-    from adapters.server import ConfigError
-
-    try:
-        settings = from_env(env)
-    except TeamsConfigError as exc:
-        raise ConfigError(str(exc)) from None
+    settings = from_env(env)
     if settings is None:
         return None
     from adapters.teams.mount import TeamsMount

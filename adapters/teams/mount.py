@@ -3,23 +3,20 @@
 The HTTP handler authenticates before anything else (a forged request gets 401
 and touches nothing), then runs the activity through the SDK's ``CloudAdapter``
 and returns the invoke response, if any. Outbox delivery and roster syncs run as
-background tasks so Teams gets its answer quickly; :meth:`TeamsMount.drain` lets
-tests wait for them instead of sleeping.
+background work (:class:`adapters.kit.BackgroundWork`) so Teams gets its answer quickly;
+:meth:`TeamsMount.drain` lets tests wait for them instead of sleeping.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Coroutine
-from typing import Any
 
 from aiohttp import web
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes
 
+from adapters.kit import BackgroundWork, RosterSync, RunAgainJob
 from adapters.teams import activities, cards, references
 from adapters.teams.auth import authenticate, build_authentication
 from adapters.teams.bot import TeamsBot
@@ -41,7 +38,7 @@ SORRY = N_("Sorry, something went wrong on my side. Please try again in a moment
 
 
 class TeamsMount:
-    """One Teams bot, as :class:`adapters.server.Mount` expects it."""
+    """One Teams bot, as :class:`adapters.kit.Mount`."""
 
     name: str = "teams"
 
@@ -72,10 +69,11 @@ class TeamsMount:
             on_roster=self.request_roster,
         )
         self._roster_seconds = roster_seconds
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._delivering: asyncio.Task[None] | None = None
-        self._again = False
-        self._roster_loop: asyncio.Task[None] | None = None
+        self.work = BackgroundWork(label="teams")
+        self._after_turn = RunAgainJob(self.work, self._deliver, name="deliver after a turn")
+        self.rosters = RosterSync(
+            core=core, platform=activities.PLATFORM, sync_all=self.sync_rosters, work=self.work
+        )
 
     # -- Mount protocol ---------------------------------------------------------------------------
 
@@ -83,7 +81,6 @@ class TeamsMount:
         app.router.add_post(ROUTE, self.handle)
 
     async def start(self) -> None:
-        await asyncio.to_thread(references.ensure_schema, self.core.database.engine)
         if not self._registered:
             self.core.register_holding(self.holding)
             self._registered = True
@@ -95,16 +92,11 @@ class TeamsMount:
                 ROUTE,
             )
         if self._roster_seconds:
-            self._roster_loop = asyncio.create_task(self._sync_rosters_forever(self._roster_seconds))
+            self.rosters.sync_every(self._roster_seconds)
 
     async def stop(self) -> None:
-        if self._roster_loop is not None:
-            self._roster_loop.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._roster_loop
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.rosters.stop()
+        await self.work.cancel()
 
     # -- HTTP ---------------------------------------------------------------------------------------
 
@@ -161,60 +153,24 @@ class TeamsMount:
 
     # -- background work ------------------------------------------------------------------------------
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
     def kick(self) -> None:
         """Deliver whatever the last turn made due (next question, released messages), in the background."""
-        if self._delivering is not None and not self._delivering.done():
-            self._again = True
-            return
-        self._delivering = self._spawn(self._deliver())
+        self._after_turn.request()
 
     async def _deliver(self) -> None:
-        while True:
-            self._again = False
-            try:
-                await deliver_due(self.core, self.transport)
-            except Exception:
-                log.exception("Teams delivery round failed; the scheduler will retry")
-            if not self._again:
-                return
+        await deliver_due(self.core, self.transport)
 
     def request_roster(self, team_id: str | None) -> None:
-        self._spawn(self.sync_rosters(only_team=team_id))
+        self.rosters.request(self.sync_rosters(only_team=team_id), why="Teams team changed")
 
     async def sync_rosters(self, *, only_team: str | None = None) -> SyncReport:
         return await sync_rosters(
             self.core, adapter=self.adapter, app_id=self.settings.app_id, only_team=only_team
         )
 
-    async def _sync_rosters_forever(self, seconds: float) -> None:
-        """The periodic roster sync, on one replica at a time (whoever holds the lease)."""
-        from bot import leases
-
-        async def sync() -> None:
-            try:
-                await self.sync_rosters()
-            except Exception:
-                log.exception("Teams roster sync failed")
-
-        await leases.lead(
-            self.core.database,
-            self.core.clock,
-            "teams-roster",
-            sync,
-            every=seconds,
-            owner=self.core.replica_id,
-        )
-
     async def drain(self) -> None:
         """Wait until no background delivery or roster sync is running (tests use this, not sleep)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self.work.idle()
 
     async def _send_private(self, tenant: str, person: str, parts: tuple[Part, ...]) -> bool:
         try:

@@ -6,9 +6,8 @@ activity refreshes the sender's reference (1:1 chats) or the team's reference
 (channels), stored as the SDK's own JSON serialisation - never pickle, so a row
 can be read by a later SDK (or the Microsoft 365 Agents SDK) and by people.
 
-The table lives in its own ``MetaData`` so the core schema stays platform-free;
-:func:`ensure_schema` creates it idempotently when the Teams mount starts. It can
-move into an Alembic migration without changing this module's interface.
+The table lives in its own ``MetaData`` so the core's models stay platform-free; the
+Alembic migration ``0007`` creates it like every other table (a test compares the two).
 """
 
 from __future__ import annotations
@@ -55,11 +54,6 @@ class StoredReference:
     subject: str
     service_url: str
     reference: ConversationReference
-
-
-def ensure_schema(engine: Engine) -> None:
-    """Create the references table if it is missing (safe to call at every start)."""
-    metadata.create_all(engine, tables=[references])
 
 
 def save(

@@ -7,7 +7,9 @@ and ``team sync`` are the same command). The roster is read page by page with
 when the app was added to the team or from any channel message). The rules that
 protect people (a failed or empty roster leaves the team alone, one failing
 binding doesn't stop the others, bots - ids ``28:…`` - are never enrolled) live
-once, in :func:`bot.roster.sync_bound_teams`; this module only reads rosters.
+once, in :func:`bot.roster.sync_bound_teams`; when syncs run (every few hours on one replica, and
+when a team's membership or binding changes) is :class:`adapters.kit.RosterSync`'s. This module only
+reads rosters.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from adapters.kit import ConfigError, EnvReader
+
 log = logging.getLogger(__name__)
 
 APP_TYPES = {
@@ -21,7 +23,6 @@ APP_TYPES = {
     "singletenant": "SingleTenant",
     "userassignedmsi": "UserAssignedMSI",
 }
-_TRUE = {"1", "true", "yes", "on"}
 
 # Every variable this module reads; `configure` returns None when none of them is set.
 TEAMS_VARIABLES = (
@@ -31,10 +32,6 @@ TEAMS_VARIABLES = (
     "MICROSOFT_APP_TENANT_ID",
     "COACHBOT_TEAMS_INSECURE_DEV",
 )
-
-
-class TeamsConfigError(ValueError):
-    """A missing or inconsistent Teams setting; the message is one line naming it."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,52 +80,38 @@ class TeamsSettings:
         return str(uuid.UUID(bytes=hashlib.sha256(seed.encode()).digest()[:16], version=5))
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    return env.get(name, "").strip().lower() in _TRUE
-
-
-def _ids(raw: str) -> frozenset[str]:
-    return frozenset(
-        part.strip() for part in raw.replace(";", ",").replace(" ", ",").split(",") if part.strip()
-    )
-
-
 def is_configured(env: Mapping[str, str]) -> bool:
     """Whether the environment mentions Teams at all (any of the Teams variables set)."""
-    return any(env.get(name, "").strip() for name in TEAMS_VARIABLES)
+    return EnvReader(env).any_set(TEAMS_VARIABLES)
 
 
 def from_env(env: Mapping[str, str]) -> TeamsSettings | None:
     """Settings from environment variables; ``None`` when Teams is not configured at all.
 
-    Raises :class:`TeamsConfigError` for an inconsistent combination, e.g. a
+    Raises :class:`~adapters.kit.ConfigError` for an inconsistent combination, e.g. a
     password without an app id, or no app id without the explicit dev flag.
     """
-    if not is_configured(env):
+    read = EnvReader(env)
+    if not read.any_set(TEAMS_VARIABLES):
         return None
-    app_id = env.get("MICROSOFT_APP_ID", "").strip() or None
-    password = env.get("MICROSOFT_APP_PASSWORD", "").strip() or None
-    raw_type = env.get("MICROSOFT_APP_TYPE", "").strip() or "MultiTenant"
-    app_type = APP_TYPES.get(raw_type.lower())
-    if app_type is None:
-        raise TeamsConfigError(
-            f"MICROSOFT_APP_TYPE={raw_type!r} is not one of MultiTenant, SingleTenant, UserAssignedMSI"
-        )
-    tenant_id = env.get("MICROSOFT_APP_TENANT_ID", "").strip() or None
-    insecure_dev = _flag(env, "COACHBOT_TEAMS_INSECURE_DEV")
+    app_id = read.text("MICROSOFT_APP_ID")
+    password = read.text("MICROSOFT_APP_PASSWORD")
+    app_type = read.choice("MICROSOFT_APP_TYPE", APP_TYPES, default="MultiTenant")
+    tenant_id = read.text("MICROSOFT_APP_TENANT_ID")
+    insecure_dev = read.flag("COACHBOT_TEAMS_INSECURE_DEV")
     if app_id is None:
         if password:
-            raise TeamsConfigError("MICROSOFT_APP_PASSWORD is set but MICROSOFT_APP_ID is not")
+            raise ConfigError("MICROSOFT_APP_PASSWORD is set but MICROSOFT_APP_ID is not")
         if not insecure_dev:
-            raise TeamsConfigError(
+            raise ConfigError(
                 "MICROSOFT_APP_ID is not set: set it (and MICROSOFT_APP_PASSWORD), or set "
                 "COACHBOT_TEAMS_INSECURE_DEV=1 to accept unauthenticated requests for local testing"
             )
     else:
         if app_type != "UserAssignedMSI" and not password:
-            raise TeamsConfigError(f"MICROSOFT_APP_PASSWORD is required with MICROSOFT_APP_TYPE={app_type}")
+            raise ConfigError(f"MICROSOFT_APP_PASSWORD is required with MICROSOFT_APP_TYPE={app_type}")
         if app_type in ("SingleTenant", "UserAssignedMSI") and not tenant_id:
-            raise TeamsConfigError(f"MICROSOFT_APP_TENANT_ID is required with MICROSOFT_APP_TYPE={app_type}")
+            raise ConfigError(f"MICROSOFT_APP_TENANT_ID is required with MICROSOFT_APP_TYPE={app_type}")
         if insecure_dev:
             log.warning("COACHBOT_TEAMS_INSECURE_DEV is ignored because MICROSOFT_APP_ID is set")
             insecure_dev = False
@@ -137,15 +120,15 @@ def from_env(env: Mapping[str, str]) -> TeamsSettings | None:
         app_password=password,
         app_type=app_type,
         tenant_id=tenant_id,
-        admins=_ids(env.get("COACHBOT_ADMINS", "")),
+        admins=read.ids("COACHBOT_ADMINS"),
         insecure_dev=insecure_dev,
-        openid_metadata_url=env.get("TEAMS_OPENID_METADATA_URL", "").strip() or None,
-        token_url=env.get("TEAMS_TOKEN_URL", "").strip() or None,
-        bot_name=env.get("TEAMS_BOT_NAME", "").strip() or "Coachbot",
-        developer_name=env.get("TEAMS_DEVELOPER_NAME", "").strip() or "Coachbot",
-        website_url=env.get("TEAMS_WEBSITE_URL", "").strip() or TeamsSettings.website_url,
-        privacy_url=env.get("TEAMS_PRIVACY_URL", "").strip() or TeamsSettings.privacy_url,
-        terms_url=env.get("TEAMS_TERMS_URL", "").strip() or TeamsSettings.terms_url,
-        app_version=env.get("TEAMS_APP_VERSION", "").strip() or "0.1.0",
-        package_id=env.get("TEAMS_APP_PACKAGE_ID", "").strip(),
+        openid_metadata_url=read.url("TEAMS_OPENID_METADATA_URL"),
+        token_url=read.url("TEAMS_TOKEN_URL"),
+        bot_name=read.text_or("TEAMS_BOT_NAME", TeamsSettings.bot_name),
+        developer_name=read.text_or("TEAMS_DEVELOPER_NAME", TeamsSettings.developer_name),
+        website_url=read.url("TEAMS_WEBSITE_URL") or TeamsSettings.website_url,
+        privacy_url=read.url("TEAMS_PRIVACY_URL") or TeamsSettings.privacy_url,
+        terms_url=read.url("TEAMS_TERMS_URL") or TeamsSettings.terms_url,
+        app_version=read.text_or("TEAMS_APP_VERSION", TeamsSettings.app_version),
+        package_id=read.text_or("TEAMS_APP_PACKAGE_ID", ""),
     )

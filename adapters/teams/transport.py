@@ -30,6 +30,7 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, Con
 from msrest.exceptions import HttpOperationError
 from sqlalchemy import Engine
 
+from adapters.kit.retry_after import header, retry_after_seconds
 from adapters.teams import cards, references
 from adapters.teams.activities import PLATFORM
 from bot.messages import Delivery, OutboundMessage, Part, RetryLater, Unreachable
@@ -53,11 +54,8 @@ def _status_and_code(exc: HttpOperationError) -> tuple[int, str]:
 
 def _retry_after(exc: HttpOperationError) -> float:
     response = getattr(exc, "response", None)
-    raw = response.headers.get("Retry-After") if response is not None else None
-    try:
-        return max(1.0, float(raw)) if raw else DEFAULT_RETRY_SECONDS
-    except ValueError:
-        return DEFAULT_RETRY_SECONDS
+    raw = header(getattr(response, "headers", None), "Retry-After")
+    return retry_after_seconds(raw, default=DEFAULT_RETRY_SECONDS, minimum=1.0)
 
 
 class _Outcome:

@@ -12,8 +12,10 @@ engine = config.attributes.get("engine")
 if engine is None:  # plain `alembic` CLI use
     engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite:///coachbot.db")
 
-# Tables owned by libraries (slack_sdk's installation store, the Teams adapter's references) manage
-# their own schema; autogenerate must neither drop nor recreate them.
+# The adapters' tables (slack_sdk's installation stores, the Teams adapter's references) are created by
+# migrations too (0007), but they are defined by their adapters, not in storage.models: autogenerate,
+# which sees only the core's models, must neither drop nor recreate them. tests/storage/test_schema.py
+# compares them with the migrations alongside the core's models.
 FOREIGN_PREFIXES = ("slack_", "teams_")
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from adapters.kit import ConfigError
 from adapters.local import LocalChat
-from adapters.server import ConfigError, configured_mounts
+from adapters.server import configured_mounts
 from bot import leases, planner
 from bot.clock import ManualClock
 from bot.core import Coachbot

@@ -23,7 +23,7 @@ from aiohttp import web
 
 from adapters.server import build_app, pump
 from adapters.slack.mount import SlackMount
-from adapters.slack.settings import load_settings
+from adapters.slack.settings import from_env
 from bot.core import Coachbot
 from tests.adapters.slack.corpus import OPENAPI, spec_problems
 from tests.adapters.slack.fake_slack import FakeSlack, Posted
@@ -247,7 +247,7 @@ async def socket_mode_bot(
     socket = FakeSocketSlack(fake_slack, hello=hello)
     await socket.start()
     env = {"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_APP_TOKEN": "xapp-1-test"}
-    settings = load_settings({**env, "SLACK_API_URL": fake_slack.url}, env_file=None)
+    settings = from_env({**env, "SLACK_API_URL": fake_slack.url})
     assert settings is not None
     mount = SlackMount(core=core, settings=settings, sleep=sleeps)
     runner, _url = await run_bot(core, mount)
@@ -261,7 +261,7 @@ async def socket_mode_bot(
 
 @pytest.fixture
 async def slack(core: Coachbot, fake_slack: FakeSlack, sleeps: Sleeps) -> AsyncIterator[Harness]:
-    settings = load_settings(slack_env(fake_slack), env_file=None)
+    settings = from_env(slack_env(fake_slack))
     assert settings is not None
     mount = SlackMount(core=core, settings=settings, sleep=sleeps)
     runner, url = await run_bot(core, mount)

@@ -14,7 +14,7 @@ import aiohttp
 from sqlalchemy import func, select
 
 from adapters.slack.mount import SlackMount
-from adapters.slack.settings import load_settings
+from adapters.slack.settings import from_env
 from bot.clock import ManualClock
 from bot.core import Coachbot
 from bot.ingress import LEASE, MAX_ATTEMPTS
@@ -116,7 +116,7 @@ async def test_a_crash_between_ack_and_processing_is_processed_exactly_once_afte
     any_database: Database, clock: ManualClock, library: PromptLibrary, fake_slack: FakeSlack, sleeps: Sleeps
 ) -> None:
     org(fake_slack)
-    settings = load_settings(slack_env(fake_slack), env_file=None)
+    settings = from_env(slack_env(fake_slack))
     assert settings is not None
     first = Coachbot(database=any_database, clock=clock, library=library)
     mount = SlackMount(core=first, settings=settings, sleep=sleeps)

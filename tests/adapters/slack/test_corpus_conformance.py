@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from adapters.slack.mount import SlackMount
-from adapters.slack.settings import load_settings
+from adapters.slack.settings import from_env
 from tests.adapters.slack.conftest import Harness, Sleeps, run_bot, slack_env
 from tests.adapters.slack.corpus import ABSENT, CORPUS, spec_problems
 from tests.adapters.slack.fake_slack import Call, FakeSlack
@@ -106,7 +106,7 @@ def test_the_corpus_has_enough_to_say_something() -> None:
 
 @pytest.fixture
 async def corpus_bot(core, fake_slack: FakeSlack, sleeps: Sleeps) -> Any:  # type: ignore[no-untyped-def]
-    settings = load_settings(slack_env(fake_slack), env_file=None)
+    settings = from_env(slack_env(fake_slack))
     assert settings is not None
     mount = SlackMount(core=core, settings=settings, sleep=sleeps)
     runner, url = await run_bot(core, mount)
@@ -164,7 +164,7 @@ class PinnedClock:
 async def test_signature_test_vector(core, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
     vector = _vector()
     env = {**slack_env(fake_slack), "SLACK_SIGNING_SECRET": vector["signing_secret"]}
-    settings = load_settings(env, env_file=None)
+    settings = from_env(env)
     assert settings is not None
     mount = SlackMount(core=core, settings=settings, signature_clock=PinnedClock(float(vector["timestamp"])))
     runner, url = await run_bot(core, mount)

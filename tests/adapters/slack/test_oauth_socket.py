@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 
 from adapters.slack.mount import SlackMount
-from adapters.slack.settings import load_settings
+from adapters.slack.settings import from_env
 from bot.messages import OutboundMessage, Para, Unreachable
 from tests.adapters.slack.conftest import SECRET, Harness, Sleeps, run_bot, sign, socket_mode_bot
 from tests.adapters.slack.fake_slack import FakeSlack
@@ -48,7 +48,7 @@ async def install(session: aiohttp.ClientSession, url: str, *, code: str = "abc"
 
 
 async def oauth_bot(core, fake_slack: FakeSlack) -> tuple[SlackMount, web.AppRunner, str]:  # type: ignore[no-untyped-def]
-    settings = load_settings({**OAUTH_ENV, "SLACK_API_URL": fake_slack.url}, env_file=None)
+    settings = from_env({**OAUTH_ENV, "SLACK_API_URL": fake_slack.url})
     assert settings is not None
     mount = SlackMount(core=core, settings=settings)
     runner, url = await run_bot(core, mount)
@@ -213,13 +213,13 @@ async def test_socket_mode_receives_envelopes_and_acks_them(
 
 def test_oauth_without_its_database_driver_is_a_config_error(core, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Should SQLAlchemy's asyncio extra (greenlet) ever be missing, startup stops with one clear line."""
-    from adapters.server import ConfigError
+    from adapters.kit import ConfigError
     from adapters.slack import configure, oauth
 
     monkeypatch.setattr(oauth, "_MISSING", "No module named 'greenlet'")
     env = {"SLACK_SIGNING_SECRET": SECRET, "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "x"}
     with pytest.raises(ConfigError, match=r"SLACK_CLIENT_ID: .*SQLAlchemy\[asyncio\].*greenlet"):
-        configure(core, env, env_file=None)
+        configure(core, env)
 
 
 @pytest.mark.parametrize(("status", "acked"), [(200, True), (404, True), (500, False)])

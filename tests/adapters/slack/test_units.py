@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.server import ConfigError
+from adapters.kit import ConfigError
+from adapters.server import load_env
 from adapters.slack.render import (
     MAX_BLOCKS,
     SECTION_LIMIT,
@@ -13,7 +14,7 @@ from adapters.slack.render import (
     message_payloads,
     render_parts,
 )
-from adapters.slack.settings import Mode, load_settings
+from adapters.slack.settings import Mode, from_env
 from adapters.slack.translate import command_event, message_event, profile_event
 from bot.events import MessageEdited, MessagePosted
 from bot.i18n import tr
@@ -24,7 +25,7 @@ BASE = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
 
 
 def test_no_slack_settings_means_no_slack() -> None:
-    assert load_settings({"PORT": "3000", "MICROSOFT_APP_ID": "x"}, env_file=None) is None
+    assert from_env({"PORT": "3000", "MICROSOFT_APP_ID": "x"}) is None
 
 
 @pytest.mark.parametrize(
@@ -45,29 +46,34 @@ def test_no_slack_settings_means_no_slack() -> None:
 )
 def test_inconsistent_settings_stop_startup_with_one_line(env: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigError) as info:
-        load_settings(env, env_file=None)
+        from_env(env)
     message = str(info.value)
     assert named in message and "\n" not in message
 
 
-def test_settings_modes_and_dotenv(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    http = load_settings({**BASE, "SLACK_API_URL": "http://127.0.0.1:9/api"}, env_file=None)
+def test_settings_modes() -> None:
+    http = from_env({**BASE, "SLACK_API_URL": "http://127.0.0.1:9/api"})
     assert http is not None and http.mode is Mode.HTTP and http.api_url == "http://127.0.0.1:9/api/"
-    socket = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, env_file=None)
+    socket = from_env({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"})
     assert socket is not None and socket.mode is Mode.SOCKET
-    oauth = load_settings(
+    oauth = from_env(
         {
             "SLACK_SIGNING_SECRET": "s",
             "SLACK_CLIENT_ID": "1",
             "SLACK_CLIENT_SECRET": "2",
             "SLACK_SCOPES": "chat:write, commands",
-        },
-        env_file=None,
+        }
     )
     assert oauth is not None and oauth.mode is Mode.OAUTH and oauth.scope_list == ["chat:write", "commands"]
-    dotenv = tmp_path / ".env"
-    dotenv.write_text("SLACK_BOT_TOKEN=xoxb-from-file\nSLACK_SIGNING_SECRET=file-secret\n")
-    from_file = load_settings({"SLACK_SIGNING_SECRET": "env-wins"}, env_file=dotenv)
+
+
+def test_the_environment_wins_over_the_dotenv_file(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``coachbot serve`` reads ``.env`` in the working directory; a variable set in the process wins."""
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-file\nSLACK_SIGNING_SECRET=file-secret\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "env-wins")
+    from_file = from_env(load_env())
     assert from_file is not None
     assert (from_file.bot_token, from_file.signing_secret) == ("xoxb-from-file", "env-wins")
 

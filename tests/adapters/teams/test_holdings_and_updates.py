@@ -81,7 +81,6 @@ def test_the_holding_exports_and_erases_on_every_database(any_database: Database
     """Inside a writing transaction, as `privacy delete` calls it: SQLite's one write lock and
     PostgreSQL's separate connections both end with the row gone once that transaction commits."""
     engine = any_database.engine
-    references.ensure_schema(engine)
     ben = Actor("teams", TENANT, BEN.id)
 
     def reference(conversation: str) -> ConversationReference:
