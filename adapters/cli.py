@@ -184,7 +184,7 @@ def serve(
 def outbox_lease(env: Mapping[str, str]) -> timedelta:
     """``COACHBOT_OUTBOX_LEASE`` (seconds, 5–600): how long a replica owns a claimed message between
     renewals, and so how soon a dead replica's messages move on. The default suits almost everyone."""
-    from adapters.server import ConfigError
+    from adapters.kit import ConfigError
     from bot.core import OUTBOX_LEASE
 
     raw = env.get("COACHBOT_OUTBOX_LEASE", "").strip()
