@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot import checkins, followups, leases, outbox, people, planner, text
 from bot.clock import Clock, SystemClock
-from bot.commands import CommandError, read
+from bot.commands import CommandError, NeedsForm, read
 from bot.context import Context
 from bot.effects import CommandRefused, Outcome
 from bot.events import (
@@ -144,6 +144,18 @@ class Coachbot:
             ctx.report(_refused(exc))
             return [Reply((Para(exc.render(ctx.t)),))]
         return run_command(ctx, parsed)
+
+    @staticmethod
+    def wants_form(text: str) -> bool:
+        """Whether a command line asks for a form rather than running (``cadence add`` alone), for
+        adapters that can show one (the Slack modal)."""
+        try:
+            read(text)
+        except NeedsForm:
+            return True
+        except CommandError:
+            return False
+        return False
 
     @staticmethod
     def check_command(text: str) -> CommandRefused | None:
@@ -305,7 +317,6 @@ class Coachbot:
                 members=members,
                 now=self.clock.now(),
             )
-
 
 
 def _refused(error: CommandError) -> CommandRefused:

@@ -37,9 +37,10 @@ from adapters.teams.settings import TeamsSettings
 from adapters.teams.state import Seen
 from bot.commands import CommandError, TeamBind, parse
 from bot.core import Coachbot
+from bot.effects import BindingChanged, Outcome
 from bot.events import ChoiceMade, CommandIssued, Event, MessageEdited, MessagePosted
 from bot.i18n import N_, tr
-from bot.messages import Para, Part, Reply
+from bot.messages import Para, Part
 
 log = logging.getLogger(__name__)
 
@@ -126,12 +127,12 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             return
         choice = cards.choice_from(activity.value)
         if choice is not None:
-            replies = await self._handle(
+            outcome = await self._handle(
                 ChoiceMade(event_id=self._event_id(activity), actor=actor, value=choice["value"])
             )
             if activity.reply_to_id:
                 await self._replace_card(turn_context, activity.reply_to_id, choice)
-            await self._reply(turn_context, replies)
+            await self._reply(turn_context, outcome)
             return
         spoken = A.spoken_text(activity)
         if not spoken.text:
@@ -165,12 +166,11 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             event = CommandIssued(event_id=self._event_id(activity), actor=actor, text=text)
         else:
             event = message(thread=A.thread_of(activity), direct=False)
-        replies = await self._handle(event)
-        if isinstance(event, CommandIssued) or (isinstance(event, MessagePosted) and event.direct):
-            bound = _bound_source(event.text)
-            if bound is not None:
-                self._on_roster(_team_of_source(bound))
-        await self._reply(turn_context, replies)
+        outcome = await self._handle(event)
+        for effect in outcome.effects:
+            if isinstance(effect, BindingChanged):  # by any of the command's names
+                self._on_roster(_team_of_source(effect.binding))
+        await self._reply(turn_context, outcome)
 
     async def on_message_update_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -203,10 +203,10 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
                     status=HTTPStatus.OK, body=cards.invoke_message_response(t._("Nothing to do."))
                 )
             return InvokeResponse(status=HTTPStatus.OK)  # deliberately ignored: not a feature of this app
-        replies = await self._handle(
+        outcome = await self._handle(
             ChoiceMade(event_id=self._event_id(activity), actor=actor, value=choice["value"])
         )
-        await self._reply(turn_context, replies)
+        await self._reply(turn_context, outcome)
         if name == "adaptiveCard/action":
             card = cards.answered_card(
                 prompt=choice["prompt"], label=choice["label"], locale=A.locale_of(activity)
@@ -261,8 +261,8 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
 
     # -- helpers ------------------------------------------------------------------------------------
 
-    async def _handle(self, event: Event) -> list[Reply]:
-        return await asyncio.to_thread(self._core.handle, event)
+    async def _handle(self, event: Event) -> Outcome:
+        return await asyncio.to_thread(self._core.apply, event)
 
     @staticmethod
     def _event_id(activity: Activity) -> str:
@@ -270,8 +270,9 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             activity.id or f"{activity.type}:{activity.timestamp.isoformat() if activity.timestamp else ''}"
         )
 
-    async def _reply(self, turn_context: TurnContext, replies: list[Reply]) -> None:
+    async def _reply(self, turn_context: TurnContext, outcome: Outcome) -> None:
         """Answers go where they were asked, except private ones asked in a shared conversation."""
+        replies = outcome.replies
         activity = turn_context.activity
         shared = not A.is_personal(activity)
         actor = A.actor_of(activity)
@@ -318,7 +319,9 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
 def _bound_source(text: str) -> str | None:
     """The roster a command binds a team to, when the command (by any of its names) is a bind.
 
-    Decided by the parser, never by the words typed: `team link` and `team sync` are binds too.
+    Only for ``here``, which names the Teams team the channel belongs to, and which only this
+    adapter can put into words before the core reads the line; what a bind *did* comes back as a
+    :class:`~bot.effects.BindingChanged`. Decided by the parser, never by the words typed.
     """
     try:
         command = parse(text)

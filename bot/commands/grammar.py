@@ -37,6 +37,7 @@ RESERVED = frozenset({"all"})
 BINDING_MAX = 200
 """Longest channel or group reference `team bind` keeps (``Team.binding`` is 200 characters)."""
 
+
 def no_args(make: Callable[[], A.Command]) -> Callable[[Args], A.Command]:
     def handle(a: Args) -> A.Command:
         a.exactly()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-
 from dataclasses import dataclass
 
 from bot.commands import ast as A
@@ -192,7 +191,10 @@ def _split(command: Command, rest: list[str]) -> Args:
         name = spelled.get(raw.lower().replace("_", "-"))
         if name is None:
             raise CommandError(
-                Msg(N_("`{command}` has no option `--{option}`."), {"command": command.path, "option": clip(raw)}),
+                Msg(
+                    N_("`{command}` has no option `--{option}`."),
+                    {"command": command.path, "option": clip(raw)},
+                ),
                 command.usage,
             )
         if name in args.opts:
@@ -215,7 +217,10 @@ class Parsed:
 
 
 def parse(text: str) -> A.Command:
-    """Turn one line of chat into a command, or raise :class:`CommandError` saying what to fix (see :func:`read`)."""
+    """Turn one line of chat into a command, or raise :class:`CommandError` saying what to fix.
+
+    See :func:`read`, which also gives the command's declaration.
+    """
     return read(text).value
 
 

@@ -226,7 +226,9 @@ COMMANDS: tuple[Command, ...] = (
         options=(
             _TEAM,
             Option("audience", N_("manager, members or both"), aliases=("for",)),
-            Option("every", N_('a schedule like "weekly mon"'), aliases=("recurrence", "repeat"), greedy=True),
+            Option(
+                "every", N_('a schedule like "weekly mon"'), aliases=("recurrence", "repeat"), greedy=True
+            ),
             Option("at", N_("a time like 09:30"), aliases=("time",)),
             Option("prompts", N_("a prompt set name"), aliases=("set",)),
             Option("questions", N_("a number from 1 to 10")),

@@ -100,9 +100,7 @@ def help_text(topic: str | None, t: Tr | None = None) -> str:
     if found in _SECTION_WORDS:
         key = _SECTION_WORDS[found]
         lines = [f"*{t._(SECTIONS[key].title)}*"]
-        lines += [
-            f"• `{c.usage.splitlines()[0]}` — {t._(c.summary)}" for c in COMMANDS if c.section == key
-        ]
+        lines += [f"• `{c.usage.splitlines()[0]}` — {t._(c.summary)}" for c in COMMANDS if c.section == key]
         return "\n".join(lines)
     command = BY_PATH[found]
     lines = [f"`{line}`" for line in command.usage.splitlines()]
