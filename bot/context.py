@@ -24,6 +24,8 @@ class Context:
     library: PromptLibrary
     holdings: Sequence[Holding] = field(default_factory=tuple)
     effects: list[Effect] = field(default_factory=list)
+    here: str | None = None
+    """The roster of the conversation a command was typed in, if any (:class:`bot.events.CommandIssued`)."""
 
     def report(self, effect: Effect) -> None:
         """Say what this command changed; the core returns it beside the replies (:mod:`bot.effects`)."""

@@ -115,6 +115,8 @@ class Coachbot:
         now = self.clock.now()
         person = people.ensure_person(session, event.actor, now=now)
         ctx = Context(session=session, person=person, now=now, library=self.library, holdings=self.holdings)
+        if isinstance(event, CommandIssued):
+            ctx.here = event.here
         replies = self._replies(ctx, event)
         return Outcome(tuple(replies), tuple(ctx.effects))
 

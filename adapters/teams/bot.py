@@ -35,7 +35,6 @@ from adapters.teams import cards, references
 from adapters.teams.roster import BINDING_PREFIX
 from adapters.teams.settings import TeamsSettings
 from adapters.teams.state import Seen
-from bot.commands import CommandError, TeamBind, parse
 from bot.core import Coachbot
 from bot.effects import BindingChanged, Outcome
 from bot.events import ChoiceMade, CommandIssued, Event, MessageEdited, MessagePosted
@@ -48,7 +47,6 @@ WELCOME = N_(
     "Hi, I'm *Coachbot*. I'll send you short coaching check-ins here; answer them in this chat. "
     "Type `help` to see what I can do."
 )
-HERE = ("here", "this")  # `team bind <team> here` in a channel: this Teams team's roster
 _REACHING = {
     ActivityTypes.message,
     ActivityTypes.message_update,
@@ -162,8 +160,9 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             for profile in A.mentioned_people(activity):
                 if self._seen.profile_changed(profile):
                     await asyncio.to_thread(self._core.handle, profile)
-            text = self._bind_here(spoken.text, A.team_id_of(activity))
-            event = CommandIssued(event_id=self._event_id(activity), actor=actor, text=text)
+            team_id = A.team_id_of(activity)
+            here = f"{BINDING_PREFIX}{team_id}" if team_id else None  # `team bind <team> here`
+            event = CommandIssued(event_id=self._event_id(activity), actor=actor, text=spoken.text, here=here)
         else:
             event = message(thread=A.thread_of(activity), direct=False)
         outcome = await self._handle(event)
@@ -304,30 +303,6 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             await turn_context.update_activity(update)
         except Exception as exc:  # the answer is recorded; a stale card is cosmetic
             log.info("could not update the clicked card %s: %s", activity_id, exc)
-
-    @staticmethod
-    def _bind_here(text: str, team_id: str | None) -> str:
-        """``team bind <team> here`` (or any alias of it) in a channel binds the team to this
-        Teams team's roster; the command's last word names the roster, so only it changes."""
-        source = _bound_source(text)
-        if team_id is None or source is None or source.lower() not in HERE:
-            return text
-        head, _, _last = text.rstrip().rpartition(" ")
-        return f"{head} {BINDING_PREFIX}{team_id}"
-
-
-def _bound_source(text: str) -> str | None:
-    """The roster a command binds a team to, when the command (by any of its names) is a bind.
-
-    Only for ``here``, which names the Teams team the channel belongs to, and which only this
-    adapter can put into words before the core reads the line; what a bind *did* comes back as a
-    :class:`~bot.effects.BindingChanged`. Decided by the parser, never by the words typed.
-    """
-    try:
-        command = parse(text)
-    except CommandError:
-        return None
-    return command.source if isinstance(command, TeamBind) else None
 
 
 def _team_of_source(source: str) -> str | None:

@@ -255,18 +255,23 @@ def team_show(ctx: Context, cmd: A.TeamShow) -> list[Reply]:
     return _say(*lines)
 
 
+HERE = ("here", "this")
+"""`team bind <team> here`: the roster of the conversation the command was typed in, if it has one."""
+
+
 def team_bind(ctx: Context, cmd: A.TeamBind) -> list[Reply]:
     t = ctx.t
     team = find_team(ctx, cmd.team)
     if team is None:
         return no_team(t, cmd.team)
-    team.binding = cmd.source
-    ctx.report(BindingChanged(workspace=ctx.workspace.external_id, team=team.name, binding=cmd.source))
+    source = ctx.here if ctx.here and cmd.source.lower() in HERE else cmd.source
+    team.binding = source
+    ctx.report(BindingChanged(workspace=ctx.workspace.external_id, team=team.name, binding=source))
     return [
         Reply(
             (
                 Para(t._("*{team}* will now follow the members of", team=team.name)),
-                Quote(cmd.source),
+                Quote(source),
                 Para(t._("Membership is refreshed from the platform every few minutes.")),
             )
         )

@@ -54,7 +54,13 @@ def test_people_added_names_only_the_newcomers(atlas: LocalChat, core: Coachbot)
 
 
 def test_cadence_changes_are_reported_under_the_cadence_s_own_name(atlas: LocalChat, core: Coachbot) -> None:
-    steps = [CADENCE, "cadence pause PULSE", "cadence pause pulse", "cadence resume pulse", "cadence remove Pulse"]
+    steps = [
+        CADENCE,
+        "cadence pause PULSE",
+        "cadence pause pulse",
+        "cadence resume pulse",
+        "cadence remove Pulse",
+    ]
     effects = [e for n, line in enumerate(steps) for e in ada(core, line, f"c{n}").effects]
     assert effects == [
         CadenceChanged("acme", "pulse", "added"),
@@ -97,3 +103,17 @@ def test_only_cadence_add_alone_wants_a_form() -> None:
     assert Coachbot.wants_form("cadence add") and Coachbot.wants_form("/coach cadence new")
     assert not Coachbot.wants_form(CADENCE) and not Coachbot.wants_form("cadence add x")
     assert not Coachbot.wants_form("status")
+
+
+def test_here_binds_the_roster_of_the_conversation_the_command_was_typed_in(
+    atlas: LocalChat, core: Coachbot
+) -> None:
+    ada_ = Actor("local", "acme", "ada")
+    typed = CommandIssued("h1", ada_, "team link atlas here", here="teams:19:abc@thread.tacv2")
+    outcome = core.apply(typed)
+    assert outcome.effects == (BindingChanged("acme", "atlas", "teams:19:abc@thread.tacv2"),)
+    assert "teams:19:abc@thread.tacv2" in outcome.replies[0].text
+    # Where the conversation has no roster, `here` is kept as typed (as any other source is).
+    assert core.apply(CommandIssued("h2", ada_, "team bind atlas here")).effects == (
+        BindingChanged("acme", "atlas", "here"),
+    )

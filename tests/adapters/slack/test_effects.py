@@ -50,7 +50,7 @@ async def test_no_binding_effect_no_sync(slack: Harness) -> None:
 
 def test_the_modal_has_one_field_per_option_of_the_declaration() -> None:
     command = BY_PATH["cadence add"]
-    assert modal.FIELDS == ("name", *(o.name for o in command.options))
+    assert ("name", *(o.name for o in command.options)) == modal.FIELDS
     view = modal.cadence_modal(tr("en")).to_dict()
     assert tuple(block["block_id"] for block in view["blocks"]) == modal.FIELDS
     assert modal.field_for("window") == "window" and modal.field_for(None) == "name"
