@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot import checkins, followups, leases, outbox, people, planner, text
 from bot.clock import Clock, SystemClock
-from bot.commands import CommandError, NeedsForm, read
+from bot.commands import BY_PATH, CommandError, NeedsForm, read
 from bot.context import Context
 from bot.effects import CommandRefused, Outcome
 from bot.events import (
@@ -159,6 +159,13 @@ class Coachbot:
             return False
         return False
 
+    def may_run(self, actor: Actor, command: str) -> bool:
+        """Whether this person may run the command at ``command`` (a path such as "cadence add"), as
+        its declaration says: for adapters that offer a command's form before it runs."""
+        with self.database.session() as session:
+            person = people.find_person(session, actor)
+            return BY_PATH[command].permission.allows(is_admin=bool(person and person.is_admin))
+
     @staticmethod
     def check_command(text: str) -> CommandRefused | None:
         """What would stop this command line from running as written, without running it (no
@@ -282,11 +289,6 @@ class Coachbot:
         with self.database.session() as session:
             person = people.ensure_person(session, actor, now=self.clock.now())
             return home_view(session, person, now=self.clock.now(), library=self.library)
-
-    def is_admin(self, actor: Actor) -> bool:
-        with self.database.session() as session:
-            person = people.find_person(session, actor)
-            return bool(person and person.is_admin)
 
     def translator(self, actor: Actor) -> Tr:
         """Sentences in this person's language (English if unknown).

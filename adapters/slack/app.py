@@ -213,7 +213,7 @@ class Listeners:
         if (
             trigger
             and self.core.wants_form(event.text)
-            and await asyncio.to_thread(self.core.is_admin, event.actor)
+            and await asyncio.to_thread(self.core.may_run, event.actor, modal.COMMAND.path)
         ):
             self.m.work.spawn(self._open_modal(event.actor, trigger, channel), name="open modal")
             return None

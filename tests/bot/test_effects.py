@@ -117,3 +117,10 @@ def test_here_binds_the_roster_of_the_conversation_the_command_was_typed_in(
     assert core.apply(CommandIssued("h2", ada_, "team bind atlas here")).effects == (
         BindingChanged("acme", "atlas", "here"),
     )
+
+
+def test_who_may_open_a_form_follows_the_declaration(atlas: LocalChat, core: Coachbot) -> None:
+    assert core.may_run(Actor("local", "acme", "ada"), "cadence add")
+    assert not core.may_run(Actor("local", "acme", "bo"), "cadence add")
+    assert core.may_run(Actor("local", "acme", "bo"), "status")
+    assert not core.may_run(Actor("local", "acme", "nobody-yet"), "cadence add")
