@@ -8,7 +8,7 @@ declaration, so adding a command is one entry there, one handler and its tests.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from enum import StrEnum
 
 from bot.commands import ast as A
@@ -35,6 +35,7 @@ class Option:
     """
 
     name: str
+    _: KW_ONLY
     needs: str
     aliases: tuple[str, ...] = ()
     greedy: bool = False
@@ -54,6 +55,7 @@ class Command:
     """
 
     path: str
+    _: KW_ONLY
     section: str
     usage: str
     summary: str
