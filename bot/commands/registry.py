@@ -230,7 +230,10 @@ COMMANDS: tuple[Command, ...] = (
             Option("team", needs=N_("a team name")),
             Option("audience", needs=N_("manager, members or both"), aliases=("for",)),
             Option(
-                "every", N_('a schedule like "weekly mon"'), aliases=("recurrence", "repeat"), greedy=True
+                "every",
+                needs=N_('a schedule like "weekly mon"'),
+                aliases=("recurrence", "repeat"),
+                greedy=True,
             ),
             Option("at", needs=N_("a time like 09:30"), aliases=("time",)),
             Option("prompts", needs=N_("a prompt set name"), aliases=("set",)),
