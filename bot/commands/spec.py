@@ -78,9 +78,6 @@ class Command:
         """The word that picks this command: the last word of its path."""
         return self.path.rpartition(" ")[2]
 
-    def option(self, name: str) -> Option:
-        return next(o for o in self.options if o.name == name)
-
 
 @dataclass(frozen=True)
 class Group:
