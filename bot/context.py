@@ -1,4 +1,5 @@
-"""What every handler works with: one transaction, the acting person, the current instant."""
+"""What every handler works with: one transaction, the acting person, the current instant, and
+the effects it reports (what changed, for adapters to act on)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.effects import Effect
 from bot.holdings import Holding
 from bot.i18n import Tr, tr
 from bot.prompts import PromptLibrary
@@ -21,6 +23,13 @@ class Context:
     now: datetime
     library: PromptLibrary
     holdings: Sequence[Holding] = field(default_factory=tuple)
+    effects: list[Effect] = field(default_factory=list)
+    here: str | None = None
+    """The roster of the conversation a command was typed in, if any (:class:`bot.events.CommandIssued`)."""
+
+    def report(self, effect: Effect) -> None:
+        """Say what this command changed; the core returns it beside the replies (:mod:`bot.effects`)."""
+        self.effects.append(effect)
 
     @property
     def t(self) -> Tr:

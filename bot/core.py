@@ -2,9 +2,11 @@
 
 Adapters only ever call :class:`Coachbot`:
 
-* :meth:`Coachbot.handle` with a core event — returns immediate replies for the
-  caller (a command's answer); everything else the core wants to say goes to the
-  outbox and leaves through :func:`bot.dispatch.deliver_due`.
+* :meth:`Coachbot.apply` with a core event — returns immediate replies for the
+  caller (a command's answer) and the effects of the event (:mod:`bot.effects`: a team
+  was bound, an option was invalid …) for the adapter to act on; :meth:`Coachbot.handle`
+  gives just the replies. Everything else the core wants to say goes to the outbox and
+  leaves through :func:`bot.dispatch.deliver_due`.
 * :meth:`Coachbot.tick` on a timer — opens due check-ins, sends reminders, closes
   windows and writes digests.
 
@@ -24,8 +26,9 @@ from sqlalchemy.orm import Session
 
 from bot import checkins, followups, leases, outbox, people, planner, text
 from bot.clock import Clock, SystemClock
-from bot.commands import CommandError, parse
+from bot.commands import BY_PATH, CommandError, NeedsForm, read
 from bot.context import Context
+from bot.effects import CommandRefused, Outcome
 from bot.events import (
     Actor,
     ChoiceMade,
@@ -75,14 +78,18 @@ class Coachbot:
     # -- inbound -------------------------------------------------------------------------------
 
     def handle(self, event: Event) -> list[Reply]:
-        """Apply one event exactly once; a repeated ``event_id`` returns no replies and changes nothing."""
+        """Apply one event exactly once and return the replies (:meth:`apply` gives its effects too)."""
+        return list(self.apply(event).replies)
+
+    def apply(self, event: Event) -> Outcome:
+        """Apply one event exactly once; a repeated ``event_id`` returns nothing and changes nothing."""
         # People's text is cleaned once, here, for every adapter: no NUL (PostgreSQL refuses it), no
         # lone surrogates (no database stores them), no field longer than its column.
         event = text.clean_event(event)
         if isinstance(event, ProfileSeen):
             with self.database.session() as session:
                 people.apply_profile(session, event, now=self.clock.now())
-            return []
+            return Outcome()
         try:
             with self.database.session() as session:
                 session.add(
@@ -95,7 +102,7 @@ class Coachbot:
         except IntegrityError:
             if self._seen(event):
                 log.info("duplicate delivery of %s ignored", event.event_id)
-                return []
+                return Outcome()
             raise
 
     def _seen(self, event: MessagePosted | MessageEdited | ChoiceMade | CommandIssued) -> bool:
@@ -111,10 +118,18 @@ class Coachbot:
 
     def _apply(
         self, session: Session, event: MessagePosted | MessageEdited | ChoiceMade | CommandIssued
-    ) -> list[Reply]:
+    ) -> Outcome:
         now = self.clock.now()
         person = people.ensure_person(session, event.actor, now=now)
         ctx = Context(session=session, person=person, now=now, library=self.library, holdings=self.holdings)
+        if isinstance(event, CommandIssued):
+            ctx.here = event.here
+        replies = self._replies(ctx, event)
+        return Outcome(tuple(replies), tuple(ctx.effects))
+
+    def _replies(
+        self, ctx: Context, event: MessagePosted | MessageEdited | ChoiceMade | CommandIssued
+    ) -> list[Reply]:
         if isinstance(event, CommandIssued):
             return self._command(ctx, event.text)
         if isinstance(event, MessageEdited):
@@ -133,10 +148,40 @@ class Coachbot:
 
     def _command(self, ctx: Context, text: str) -> list[Reply]:
         try:
-            command = parse(text)
+            parsed = read(text)
         except CommandError as exc:
+            ctx.report(_refused(exc))
             return [Reply((Para(exc.render(ctx.t)),))]
-        return run_command(ctx, command)
+        return run_command(ctx, parsed)
+
+    @staticmethod
+    def wants_form(text: str) -> bool:
+        """Whether a command line asks for a form rather than running (``cadence add`` alone), for
+        adapters that can show one (the Slack modal)."""
+        try:
+            read(text)
+        except NeedsForm:
+            return True
+        except CommandError:
+            return False
+        return False
+
+    def may_run(self, actor: Actor, command: str) -> bool:
+        """Whether this person may run the command at ``command`` (a path such as "cadence add"), as
+        its declaration says: for adapters that offer a command's form before it runs."""
+        with self.database.session() as session:
+            person = people.find_person(session, actor)
+            return BY_PATH[command].permission.allows(is_admin=bool(person and person.is_admin))
+
+    @staticmethod
+    def check_command(text: str) -> CommandRefused | None:
+        """What would stop this command line from running as written, without running it (no
+        database, nothing recorded): for forms that must answer at once (the Slack modal)."""
+        try:
+            read(text)
+        except CommandError as exc:
+            return _refused(exc)
+        return None
 
     # -- time ----------------------------------------------------------------------------------
 
@@ -256,11 +301,6 @@ class Coachbot:
             person = people.ensure_person(session, actor, now=self.clock.now())
             return home_view(session, person, now=self.clock.now(), library=self.library)
 
-    def is_admin(self, actor: Actor) -> bool:
-        with self.database.session() as session:
-            person = people.find_person(session, actor)
-            return bool(person and person.is_admin)
-
     def translator(self, actor: Actor) -> Tr:
         """Sentences in this person's language (English if unknown).
 
@@ -292,3 +332,7 @@ class Coachbot:
                 members=members,
                 now=self.clock.now(),
             )
+
+
+def _refused(error: CommandError) -> CommandRefused:
+    return CommandRefused(option=error.option, message=error.msg)

@@ -83,11 +83,17 @@ class ChoiceMade:
 
 @dataclass(frozen=True)
 class CommandIssued:
-    """A command-language line (``/coach …``, ``coach …`` or a local chat line)."""
+    """A command-language line (``/coach …``, ``coach …`` or a local chat line).
+
+    ``here`` is the roster of the conversation the line was typed in, written as a binding
+    source, when the platform has one (a channel of a Teams team: ``teams:<team id>``); it is
+    what ``team bind <team> here`` binds to.
+    """
 
     event_id: str
     actor: Actor
     text: str
+    here: str | None = None
 
 
 Event = ProfileSeen | MessagePosted | MessageEdited | ChoiceMade | CommandIssued

@@ -6,7 +6,7 @@ transaction for many requests: the next batch gathers while the current one comm
 resolves once that commit is done; only then does the adapter acknowledge the platform.
 :class:`bot.ingress_worker.IngressWorker` claims queued rows (``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, a guarded update everywhere, recorded in ``claimed_until``/``claimed_by``), runs
-:meth:`Coachbot.handle` in a worker thread and passes the replies to the adapter's ``answer``
+:meth:`Coachbot.apply` in a worker thread and passes the outcome to the adapter's ``answer``
 callback (Slack's ``response_url``, a Teams proactive reply, ...).
 
 Guarantees: a platform retry of an acknowledged event is not queued twice (``platform`` +

@@ -13,13 +13,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from datetime import timedelta
 
 from bot.core import Coachbot
+from bot.effects import Outcome
 from bot.events import Event
 from bot.ingress import MAX_ATTEMPTS, InboundQueue, Queued, Route
-from bot.messages import Reply
 
 log = logging.getLogger(__name__)
 
-Answer = Callable[[Event, Route, list[Reply]], Awaitable[None]]
+Answer = Callable[[Event, Route, Outcome], Awaitable[None]]
 Prepare = Callable[[Event], Awaitable[None]]
 GiveUp = Callable[[Event, Route], Awaitable[None]]
 
@@ -29,19 +29,20 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=5 * attempts)
 
 
-def _handle_all(core: Coachbot, items: Sequence[Queued]) -> list[list[Reply] | BaseException]:
-    """``core.handle`` for a whole batch in ONE worker thread, in order; an exception per item."""
-    results: list[list[Reply] | BaseException] = []
+def _handle_all(core: Coachbot, items: Sequence[Queued]) -> list[Outcome | BaseException]:
+    """``core.apply`` for a whole batch in ONE worker thread, in order; an exception per item."""
+    results: list[Outcome | BaseException] = []
     for item in items:
         try:
-            results.append(core.handle(item.event))
+            results.append(core.apply(item.event))
         except Exception as exc:
             results.append(exc)
     return results
 
 
 class IngressWorker:
-    """Claims queued events, applies them with the core, hands the replies to ``answer``.
+    """Claims queued events, applies them with the core, hands the outcome (replies and effects) to
+    ``answer``.
 
     One drain runs at a time per worker (a lock), so a test or shutdown can wait for "everything
     queued so far is done" with :meth:`drain`, and :meth:`paused` can hold the worker off.
@@ -137,7 +138,7 @@ class IngressWorker:
         results = await asyncio.to_thread(_handle_all, self.queue.core, items)
         done: list[tuple[int, str | None]] = []
         retry: list[tuple[int, str, timedelta]] = []
-        answers: dict[tuple[str, str, str], list[tuple[Queued, list[Reply]]]] = {}
+        answers: dict[tuple[str, str, str], list[tuple[Queued, Outcome]]] = {}
         for item, result in zip(items, results, strict=True):
             if isinstance(result, BaseException):
                 log.warning("inbound %s failed (attempt %d): %s", item.id, item.attempts, result)
@@ -146,7 +147,7 @@ class IngressWorker:
                     continue
                 done.append((item.id, str(result)))
                 if self.give_up is not None:
-                    answers.setdefault(_who(item.event), []).append((item, []))
+                    answers.setdefault(_who(item.event), []).append((item, Outcome()))
                 continue
             answers.setdefault(_who(item.event), []).append((item, result))
             done.append((item.id, None))
@@ -160,16 +161,16 @@ class IngressWorker:
         return len(errors)
 
     async def _answer_in_order(
-        self, group: list[tuple[Queued, list[Reply]]], errors: Mapping[int, str | None]
+        self, group: list[tuple[Queued, Outcome]], errors: Mapping[int, str | None]
     ) -> dict[int, str]:
         failed: dict[int, str] = {}
-        for item, replies in group:
+        for item, outcome in group:
             try:
                 if errors.get(item.id) is not None:
                     assert self.give_up is not None
                     await self.give_up(item.event, item.route)
                 else:
-                    await self.answer(item.event, item.route, replies)
+                    await self.answer(item.event, item.route, outcome)
             except Exception as exc:  # the change is committed; only this reply is lost
                 log.warning("answer to inbound %s failed: %s", item.id, exc)
                 failed[item.id] = f"answer: {exc}"

@@ -111,6 +111,7 @@ def clean_event(event: _E) -> _E:
         changes["thread"] = _opt(event.thread, ID_MAX)
     if isinstance(event, CommandIssued):
         changes["text"] = clean(event.text)
+        changes["here"] = _opt(event.here, ID_MAX)
     if isinstance(event, ChoiceMade):
         changes["value"] = fit(clean(event.value), ID_MAX)
     if all(getattr(event, name) == value for name, value in changes.items()):

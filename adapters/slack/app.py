@@ -28,7 +28,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 
 from adapters.slack import modal
 from adapters.slack.render import answered_blocks, replies_payload
-from adapters.slack.replies import FAILED, Replies, binds_a_team
+from adapters.slack.replies import FAILED, Replies
 from adapters.slack.settings import Mode
 from adapters.slack.translate import (
     actor,
@@ -38,8 +38,8 @@ from adapters.slack.translate import (
     message_event,
     workspace_of,
 )
-from bot.commands import CommandError, NeedsForm, parse
-from bot.events import Actor, CommandIssued, MessageEdited, MessagePosted
+from bot.effects import Effect, Outcome
+from bot.events import Actor, CommandIssued, MessagePosted
 from bot.i18n import N_
 from bot.ingress import Route
 from bot.messages import Para, Reply
@@ -86,10 +86,9 @@ class Listeners:
         # Durable before the 200: a failure here is a 500, and Slack delivers the event again.
         await self.m.enqueue(event, {"channel": event.channel, "thread": thread, "direct": direct})
 
-    async def _after(self, event: MessagePosted | MessageEdited | CommandIssued | None = None) -> None:
-        """What every inbound event may have caused: queued messages, and a new roster binding."""
-        if event is not None and binds_a_team(event):
-            await self.m.people.sync_bindings(workspace=event.actor.workspace)
+    async def _after(self, effects: tuple[Effect, ...]) -> None:
+        """What a command handled here caused: its effects (a new roster binding), queued messages."""
+        await self.replies.react(effects)
         await self.m.deliver()
 
     async def on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
@@ -165,7 +164,7 @@ class Listeners:
             await ack()
             return
         trigger = body.get("trigger_id")
-        if trigger and _needs_form(event.text):
+        if trigger and self.core.wants_form(event.text):
             await self._form_command(ack, event, trigger=str(trigger), channel=body.get("channel_id"))
             return
         route: Route = {"response_url": body.get("response_url"), "channel": body.get("channel_id")}
@@ -196,34 +195,41 @@ class Listeners:
         if outcome is None:  # a modal was opened instead
             await ack()
         else:
-            private = all(r.private for r in outcome)
+            private = all(r.private for r in outcome.replies)
             await ack(
                 response_type="ephemeral" if private else "in_channel",
-                **replies_payload([r.parts for r in outcome], t=self.m.people.cached_translator(event.actor)),
+                **replies_payload(
+                    [r.parts for r in outcome.replies], t=self.m.people.cached_translator(event.actor)
+                ),
             )
-        self.m.work.spawn(self._after(event), name="after command")
+        self.m.work.spawn(self._after(outcome.effects if outcome else ()), name="after command")
 
     async def _command(
         self, event: CommandIssued, *, trigger: str | None, channel: str | None
-    ) -> list[Reply] | None:
+    ) -> Outcome | None:
         await self.m.people.ensure(event.actor)
-        if trigger and _needs_form(event.text) and await asyncio.to_thread(self.core.is_admin, event.actor):
+        if (
+            trigger
+            and self.core.wants_form(event.text)
+            and await asyncio.to_thread(self.core.may_run, event.actor, modal.COMMAND.path)
+        ):
             self.m.work.spawn(self._open_modal(event.actor, trigger, channel), name="open modal")
             return None
         await self.m.people.ensure_mentioned(event.actor.workspace, event.text)
-        return await asyncio.to_thread(self.core.handle, event)
+        return await asyncio.to_thread(self.core.apply, event)
 
-    async def _late_command(self, event: CommandIssued, work: asyncio.Future[list[Reply] | None]) -> None:
+    async def _late_command(self, event: CommandIssued, work: asyncio.Future[Outcome | None]) -> None:
         """The answer to a command that outran the ack budget, by DM; then what it caused, as usual."""
         try:
-            replies = await work
+            outcome = await work or Outcome()
         except Exception:
             log.exception("/coach failed after its holding note")
             t = await self.m.people.translator(event.actor)
-            replies = [Reply((Para(t._(FAILED)),))]
-        if replies:
+            outcome = Outcome((Reply((Para(t._(FAILED)),)),))
+        if outcome.replies:
+            replies = list(outcome.replies)
             await self.replies.reply(event.actor, replies, channel=None, thread=None, direct=True)
-        await self._after(event)
+        await self._after(outcome.effects)
 
     async def _open_modal(self, who: Actor, trigger: str, channel: str | None) -> None:
         client = await self.m.api.for_workspace(who.workspace)
@@ -291,10 +297,9 @@ class Listeners:
         text = ""
         if not errors:
             text = modal.command_line(values)
-            try:
-                parse(text)
-            except CommandError as exc:
-                errors[modal.error_field(exc)] = exc.render_message(t)[:150]
+            refused = self.core.check_command(text)
+            if refused is not None:
+                errors[modal.field_for(refused.option)] = refused.message.render(t)[:150]
         if errors:
             await ack(response_action="errors", errors=errors)
             return
@@ -307,16 +312,6 @@ class Listeners:
 
     async def on_view_closed(self, ack: AsyncAck) -> None:
         await ack()
-
-
-def _needs_form(text: str) -> bool:
-    try:
-        parse(text)
-    except NeedsForm:
-        return True
-    except CommandError:
-        return False
-    return False
 
 
 def build_bolt(mount: SlackMount, on: Listeners) -> AsyncApp:

@@ -1,9 +1,11 @@
 """``/coach cadence add`` as a modal: the same fields as the command, validated by the same parser.
 
-The modal is only a friendlier way to type the command: on submission the fields
-become a command line, the shared parser checks it (errors go back into the modal
-next to the field the parser names, via ``response_action: errors``), and the line
-then runs through the core exactly as if it had been typed.
+The modal is only a friendlier way to type the command: one field per option of the
+command's declaration (:data:`bot.commands.BY_PATH`), plus its name. On submission the
+fields become a command line, the core checks it (:meth:`bot.core.Coachbot.check_command`;
+a refusal names the option it is about, and goes back into the modal under that option's
+field, via ``response_action: errors``), and the line then runs through the core exactly as
+if it had been typed.
 
 Titles, labels, choices and errors are in the admin's language; the example values in
 placeholders are command syntax (recurrences, durations, prompt set ids) and stay as typed.
@@ -25,13 +27,17 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.commands import CommandError
+from bot.commands import BY_PATH
 from bot.i18n import Tr
 
 CALLBACK_ID = "coach_cadence_add"
+COMMAND = BY_PATH["cadence add"]
 
-FIELDS = ("name", "team", "audience", "every", "at", "prompts", "questions", "window", "anonymous")
-"""Block ids, one per command option, in command order."""
+NAME = "name"
+"""The field of the positional name; the parser calls it by this name too when it refuses one."""
+
+FIELDS = (NAME, *(option.name for option in COMMAND.options))
+"""Block ids: the name, then one per option of the command, in its declared order."""
 
 
 def _text(
@@ -144,29 +150,18 @@ def field_errors(values: dict[str, str], t: Tr) -> dict[str, str]:
 
 
 def command_line(values: dict[str, str]) -> str:
-    """The ``cadence add`` command these fields stand for."""
-    words = [
-        "cadence add",
-        _quoted(values["name"]),
-        "--team",
-        _quoted(values["team"]),
-        "--audience",
-        values["audience"],
-        "--every",
-        f'"{values["every"]}"',
-        "--at",
-        values["at"],
-    ]
-    for option in ("prompts", "questions", "window", "anonymous"):
-        if values.get(option):
-            words += [f"--{option}", _quoted(values[option])]
+    """The ``cadence add`` command these fields stand for (greedy options always quoted)."""
+    words = [COMMAND.path, _quoted(values[NAME])]
+    for option in COMMAND.options:
+        value = values.get(option.name)
+        if value:
+            words += [f"--{option.name}", f'"{value}"' if option.greedy else _quoted(value)]
     return " ".join(words)
 
 
-def error_field(error: CommandError) -> str:
-    """The field a parser error is about (the parser names it); the name field when it names none."""
-    field = getattr(error, "field", None)
-    return field if field in FIELDS else "name"
+def field_for(option: str | None) -> str:
+    """The field showing an error about ``option``; the name field when it names none we show."""
+    return option if option in FIELDS else NAME
 
 
 def metadata_channel(view: dict[str, Any]) -> str | None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from adapters.slack.home import home_view
 from adapters.slack.render import replies_payload
-from bot.commands import CommandError, TeamBind, parse
-from bot.events import Actor, CommandIssued, Event, MessageEdited, MessagePosted
+from bot.effects import BindingChanged, Effect, Outcome
+from bot.events import Actor, CommandIssued, Event, MessagePosted
 from bot.i18n import N_
 from bot.ingress import Route
 from bot.messages import Para, Reply
@@ -43,8 +44,9 @@ class Replies:
         if isinstance(event, CommandIssued | MessagePosted):
             await self.m.people.ensure_mentioned(event.actor.workspace, event.text)
 
-    async def answer(self, event: Event, route: Route, replies: list[Reply]) -> None:
-        """The replies to a queued event, by the way it came in; then what it may have caused."""
+    async def answer(self, event: Event, route: Route, outcome: Outcome) -> None:
+        """The replies to a queued event, by the way it came in; then what its effects ask for."""
+        replies = list(outcome.replies)
         if isinstance(event, CommandIssued):
             # A command's answer is the person's alone: their response_url (shown only to them
             # where they typed it), else their DM — never the channel the command came from.
@@ -61,15 +63,21 @@ class Replies:
                 thread=str(thread) if thread else None,
                 direct=bool(route.get("direct")) or not channel,
             )
-        if isinstance(event, MessagePosted | MessageEdited | CommandIssued) and binds_a_team(event):
-            await self.m.people.sync_bindings(workspace=event.actor.workspace)
+        await self.react(outcome.effects)
         if route.get("home"):
             await self.publish_home(event.actor)
 
     async def give_up(self, event: Event, route: Route) -> None:
         """An event that failed every attempt: the person is told, the way an answer would go."""
         t = await self.m.people.translator(event.actor)
-        await self.answer(event, route, [Reply((Para(t._(FAILED)),))])
+        await self.answer(event, route, Outcome((Reply((Para(t._(FAILED)),)),)))
+
+    async def react(self, effects: Sequence[Effect]) -> None:
+        """What the core's effects ask of Slack: a team bound to a channel or user group (by any of
+        the command's names) gets its members from Slack at once, not at the next periodic sync."""
+        bound = {effect.workspace: None for effect in effects if isinstance(effect, BindingChanged)}
+        for workspace in bound:
+            await self.m.people.sync_bindings(workspace=workspace)
 
     async def respond(self, url: str, who: Actor, replies: list[Reply]) -> bool:
         """POST a command's answer to its ``response_url``; False if Slack would not take it."""
@@ -111,15 +119,3 @@ class Replies:
         view = await asyncio.to_thread(self.core.home, who)
         client = await self.m.api.for_workspace(who.workspace)
         await client.views_publish(user_id=who.person, view=home_view(view))
-
-
-def binds_a_team(event: MessagePosted | MessageEdited | CommandIssued) -> bool:
-    """Whether a command binds a team to a roster, under any of its names (`team link`, `team sync`)."""
-    if isinstance(event, MessagePosted) and (not event.direct or event.thread):
-        return False  # a thread reply is an answer, not a command
-    if not isinstance(event, CommandIssued | MessagePosted):
-        return False
-    try:
-        return isinstance(parse(event.text), TeamBind)
-    except CommandError:
-        return False

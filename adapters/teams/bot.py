@@ -35,11 +35,11 @@ from adapters.teams import cards, references
 from adapters.teams.roster import BINDING_PREFIX
 from adapters.teams.settings import TeamsSettings
 from adapters.teams.state import Seen
-from bot.commands import CommandError, TeamBind, parse
 from bot.core import Coachbot
+from bot.effects import BindingChanged, Outcome
 from bot.events import ChoiceMade, CommandIssued, Event, MessageEdited, MessagePosted
 from bot.i18n import N_, tr
-from bot.messages import Para, Part, Reply
+from bot.messages import Para, Part
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,6 @@ WELCOME = N_(
     "Hi, I'm *Coachbot*. I'll send you short coaching check-ins here; answer them in this chat. "
     "Type `help` to see what I can do."
 )
-HERE = ("here", "this")  # `team bind <team> here` in a channel: this Teams team's roster
 _REACHING = {
     ActivityTypes.message,
     ActivityTypes.message_update,
@@ -126,12 +125,12 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             return
         choice = cards.choice_from(activity.value)
         if choice is not None:
-            replies = await self._handle(
+            outcome = await self._handle(
                 ChoiceMade(event_id=self._event_id(activity), actor=actor, value=choice["value"])
             )
             if activity.reply_to_id:
                 await self._replace_card(turn_context, activity.reply_to_id, choice)
-            await self._reply(turn_context, replies)
+            await self._reply(turn_context, outcome)
             return
         spoken = A.spoken_text(activity)
         if not spoken.text:
@@ -161,16 +160,16 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             for profile in A.mentioned_people(activity):
                 if self._seen.profile_changed(profile):
                     await asyncio.to_thread(self._core.handle, profile)
-            text = self._bind_here(spoken.text, A.team_id_of(activity))
-            event = CommandIssued(event_id=self._event_id(activity), actor=actor, text=text)
+            team_id = A.team_id_of(activity)
+            here = f"{BINDING_PREFIX}{team_id}" if team_id else None  # `team bind <team> here`
+            event = CommandIssued(event_id=self._event_id(activity), actor=actor, text=spoken.text, here=here)
         else:
             event = message(thread=A.thread_of(activity), direct=False)
-        replies = await self._handle(event)
-        if isinstance(event, CommandIssued) or (isinstance(event, MessagePosted) and event.direct):
-            bound = _bound_source(event.text)
-            if bound is not None:
-                self._on_roster(_team_of_source(bound))
-        await self._reply(turn_context, replies)
+        outcome = await self._handle(event)
+        for effect in outcome.effects:
+            if isinstance(effect, BindingChanged):  # by any of the command's names
+                self._on_roster(_team_of_source(effect.binding))
+        await self._reply(turn_context, outcome)
 
     async def on_message_update_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -203,10 +202,10 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
                     status=HTTPStatus.OK, body=cards.invoke_message_response(t._("Nothing to do."))
                 )
             return InvokeResponse(status=HTTPStatus.OK)  # deliberately ignored: not a feature of this app
-        replies = await self._handle(
+        outcome = await self._handle(
             ChoiceMade(event_id=self._event_id(activity), actor=actor, value=choice["value"])
         )
-        await self._reply(turn_context, replies)
+        await self._reply(turn_context, outcome)
         if name == "adaptiveCard/action":
             card = cards.answered_card(
                 prompt=choice["prompt"], label=choice["label"], locale=A.locale_of(activity)
@@ -261,8 +260,8 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
 
     # -- helpers ------------------------------------------------------------------------------------
 
-    async def _handle(self, event: Event) -> list[Reply]:
-        return await asyncio.to_thread(self._core.handle, event)
+    async def _handle(self, event: Event) -> Outcome:
+        return await asyncio.to_thread(self._core.apply, event)
 
     @staticmethod
     def _event_id(activity: Activity) -> str:
@@ -270,8 +269,9 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             activity.id or f"{activity.type}:{activity.timestamp.isoformat() if activity.timestamp else ''}"
         )
 
-    async def _reply(self, turn_context: TurnContext, replies: list[Reply]) -> None:
+    async def _reply(self, turn_context: TurnContext, outcome: Outcome) -> None:
         """Answers go where they were asked, except private ones asked in a shared conversation."""
+        replies = outcome.replies
         activity = turn_context.activity
         shared = not A.is_personal(activity)
         actor = A.actor_of(activity)
@@ -303,28 +303,6 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             await turn_context.update_activity(update)
         except Exception as exc:  # the answer is recorded; a stale card is cosmetic
             log.info("could not update the clicked card %s: %s", activity_id, exc)
-
-    @staticmethod
-    def _bind_here(text: str, team_id: str | None) -> str:
-        """``team bind <team> here`` (or any alias of it) in a channel binds the team to this
-        Teams team's roster; the command's last word names the roster, so only it changes."""
-        source = _bound_source(text)
-        if team_id is None or source is None or source.lower() not in HERE:
-            return text
-        head, _, _last = text.rstrip().rpartition(" ")
-        return f"{head} {BINDING_PREFIX}{team_id}"
-
-
-def _bound_source(text: str) -> str | None:
-    """The roster a command binds a team to, when the command (by any of its names) is a bind.
-
-    Decided by the parser, never by the words typed: `team link` and `team sync` are binds too.
-    """
-    try:
-        command = parse(text)
-    except CommandError:
-        return None
-    return command.source if isinstance(command, TeamBind) else None
 
 
 def _team_of_source(source: str) -> str | None:

@@ -1,7 +1,9 @@
-"""The command language every adapter shares: ``parse(text)`` gives a command or a friendly error."""
+"""The command language every adapter shares: ``parse(text)`` gives a command or a friendly error.
+
+Each command is declared once, in :mod:`bot.commands.registry`.
+"""
 
 from bot.commands.ast import (
-    ADMIN_ONLY,
     AdminAdd,
     AdminRemove,
     CadenceAdd,
@@ -35,12 +37,14 @@ from bot.commands.ast import (
     Workdays,
 )
 from bot.commands.errors import CommandError, Msg, NeedsForm
-from bot.commands.parser import parse, parse_recurrence
-from bot.commands.usage import USAGE, help_text
+from bot.commands.parser import Parsed, parse, parse_recurrence, read
+from bot.commands.registry import BY_PATH, COMMANDS
+from bot.commands.spec import Permission
+from bot.commands.usage import help_text
 
 __all__ = [
-    "ADMIN_ONLY",
-    "USAGE",
+    "BY_PATH",
+    "COMMANDS",
     "AdminAdd",
     "AdminRemove",
     "CadenceAdd",
@@ -58,6 +62,8 @@ __all__ = [
     "Mention",
     "Msg",
     "NeedsForm",
+    "Parsed",
+    "Permission",
     "Privacy",
     "Prompts",
     "QuietHours",
@@ -78,4 +84,5 @@ __all__ = [
     "help_text",
     "parse",
     "parse_recurrence",
+    "read",
 ]

@@ -6,14 +6,13 @@ with its sentence as a msgid so it can be shown in the reader's language.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import NoReturn, TypeVar
 
 from bot.commands import ast as A
 from bot.commands.errors import CommandError, Msg
-from bot.commands.usage import USAGE
-from bot.commands.values import OPTION_NEEDS, clip, read_mention, read_name
+from bot.commands.values import clip, read_mention, read_name
 from bot.i18n import N_
 
 _T = TypeVar("_T")
@@ -21,15 +20,26 @@ _T = TypeVar("_T")
 
 @dataclass
 class Args:
-    """What followed the command words, split into positionals and ``--options``."""
+    """What followed the command words, split into positionals and ``--options``.
+
+    ``usage`` and ``needs`` (option -> what its value looks like) come from the command's
+    declaration; ``find_topic`` is handed in by the parser for `help`, whose grammar needs the
+    vocabulary of every command (the declarations cannot import what is built from them).
+    """
 
     path: str
-    pos: list[str]
-    opts: dict[str, str]
+    usage: str
+    pos: list[str] = field(default_factory=list)
+    opts: dict[str, str] = field(default_factory=dict)
+    needs: Mapping[str, str] = field(default_factory=dict)
+    find_topic: Callable[[str], str | None] = lambda _topic: None
 
-    def fail(self, message: str, *, field: str | None = None, **values: object) -> NoReturn:
-        """Refuse the command: ``message`` is a msgid (marked with ``N_``) with named ``values``."""
-        raise CommandError(message, USAGE[self.path], field=field, **values)
+    def fail(self, message: str, *, option: str | None = None, **values: object) -> NoReturn:
+        """Refuse the command: ``message`` is a msgid (marked with ``N_``) with named ``values``;
+        ``option`` names the option the refusal is about, if any."""
+        if option is not None:
+            values.setdefault("option", option)  # most such sentences name it: "`--{option}` needs …"
+        raise CommandError(Msg(message, values), self.usage, option=option)
 
     def exactly(self, *what: str) -> list[str]:
         """The positionals, insisting on one per description in ``what`` (msgids, used in the message)."""
@@ -48,23 +58,19 @@ class Args:
         if result is None and value:
             self.fail(
                 N_("`--{option}` needs {what} (got `{value}`)."),
-                field=name,
                 option=name,
-                what=OPTION_NEEDS[name],
+                what=Msg(self.needs[name]),
                 value=clip(value),
             )
         if result is None:
-            self.fail(N_("`--{option}` needs {what}."), field=name, option=name, what=OPTION_NEEDS[name])
+            self.fail(N_("`--{option}` needs {what}."), option=name, what=Msg(self.needs[name]))
         return result
 
     def need(self, name: str, convert: Callable[[str], _T | None]) -> _T:
         """Like :meth:`option`, for an option the command cannot do without."""
         if name not in self.opts:
             self.fail(
-                N_("Please add `--{option}`: it needs {what}."),
-                field=name,
-                option=name,
-                what=OPTION_NEEDS[name],
+                N_("Please add `--{option}`: it needs {what}."), option=name, what=Msg(self.needs[name])
             )
         result = self.option(name, convert)
         assert result is not None  # option() fails rather than returning None for a given value
@@ -87,9 +93,10 @@ NAME_KINDS: dict[str, tuple[str, str]] = {  # kind -> (what is missing, why a te
 }
 
 
-def name_arg(a: Args, text: str, kind: str) -> str:
+def name_arg(a: Args, text: str, kind: str, *, option: str | None = None) -> str:
+    """``text`` as a name of ``kind``; ``option`` is what a form calls this value, if it shows one."""
     if read_name(text) is None:
-        a.fail(NAME_KINDS[kind][1], field="name" if a.path == "cadence add" else None, text=clip(text))
+        a.fail(NAME_KINDS[kind][1], option=option, text=clip(text))
     return text
 
 

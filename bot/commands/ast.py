@@ -233,23 +233,3 @@ Command: TypeAlias = (
     | QuietHours
     | Workdays
 )
-
-ADMIN_ONLY: frozenset[type] = frozenset(
-    {
-        TeamCreate,
-        TeamAdd,
-        TeamRemove,
-        TeamBind,
-        CadenceAdd,
-        CadencePause,
-        CadenceResume,
-        CadenceRemove,
-        CadenceRun,
-        AdminAdd,
-        AdminRemove,
-        Threshold,
-        QuietHours,
-        Workdays,
-    }
-)
-"""Command types only an admin may run. The parser does not check roles; the core does."""

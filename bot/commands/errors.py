@@ -42,20 +42,20 @@ class CommandError(Exception):
 
     ``CommandError(N_("`{word}` isn't a date."), usage, word=text)``: the sentence is a
     msgid with named values; ``usage`` is the syntax of the command they were going for
-    (None when we can't tell); ``field`` names the ``cadence add`` option the error is
-    about ("at", "every", …; None when it is not about one), for forms that show errors
-    next to a field.
+    (None when we can't tell); ``option`` names the option the error is about ("at",
+    "every", …, or "name" for the name ``cadence add`` gives; None when it is about none), so
+    that a form can show the error next to that option's field.
 
     :meth:`render` gives the text for a reader; ``str()`` and :attr:`message` give English
     (for logs and old callers).
     """
 
     def __init__(
-        self, message: str | Msg, usage: str | None = None, *, field: str | None = None, **values: Any
+        self, message: str | Msg, usage: str | None = None, *, option: str | None = None, **values: Any
     ) -> None:
         self.msg = message if isinstance(message, Msg) else Msg(message, values)
         self.usage = usage
-        self.field = field
+        self.option = option
         super().__init__(self.msg.msgid)
 
     def render_message(self, t: Tr) -> str:

@@ -1,7 +1,8 @@
 """The grammar of each command: what its words mean, once split into positionals and options.
 
-One function per command path turns an :class:`~bot.commands.args.Args` into an AST value
-or refuses it; :mod:`bot.commands.parser` finds the path and splits the words.
+One function per command turns an :class:`~bot.commands.args.Args` into an AST value or refuses
+it; each command's declaration (:mod:`bot.commands.registry`) names its function, and
+:mod:`bot.commands.parser` finds the command and splits the words.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import Literal
 from bot.commands import ast as A
 from bot.commands.args import NAME_KINDS, Args, mention_arg, name_arg
 from bot.commands.errors import Msg, NeedsForm
-from bot.commands.usage import USAGE, canonical_topic
 from bot.commands.values import (
     MAX_THRESHOLD,
     SNOOZE_RANGE,
@@ -37,22 +37,8 @@ RESERVED = frozenset({"all"})
 BINDING_MAX = 200
 """Longest channel or group reference `team bind` keeps (``Team.binding`` is 200 characters)."""
 
-OPTIONS: dict[str, dict[str, bool]] = {  # path -> option -> takes several words (until the next --option)
-    "team create": {"manager": False},
-    "cadence add": {
-        "team": False,
-        "audience": False,
-        "every": True,
-        "at": False,
-        "prompts": False,
-        "questions": False,
-        "window": False,
-        "anonymous": False,
-    },
-}
 
-
-def _no_args(make: Callable[[], A.Command]) -> Callable[[Args], A.Command]:
+def no_args(make: Callable[[], A.Command]) -> Callable[[Args], A.Command]:
     def handle(a: Args) -> A.Command:
         a.exactly()
         return make()
@@ -60,17 +46,17 @@ def _no_args(make: Callable[[], A.Command]) -> Callable[[Args], A.Command]:
     return handle
 
 
-def _one_name(make: Callable[[str], A.Command], kind: str) -> Callable[[Args], A.Command]:
+def one_name(make: Callable[[str], A.Command], kind: str) -> Callable[[Args], A.Command]:
     def handle(a: Args) -> A.Command:
         return make(name_arg(a, a.exactly(NAME_KINDS[kind][0])[0], kind))
 
     return handle
 
 
-def _help(a: Args) -> A.Command:
+def help_topic(a: Args) -> A.Command:
     if not a.pos:
         return A.Help(None)
-    topic = canonical_topic(" ".join(a.pos))
+    topic = a.find_topic(" ".join(a.pos))
     if topic is None:
         a.fail(
             N_("I have no help on `{topic}`. Try plain `help` for the full list."),
@@ -79,7 +65,7 @@ def _help(a: Args) -> A.Command:
     return A.Help(topic)
 
 
-def _team_create(a: Args) -> A.Command:
+def team_create(a: Args) -> A.Command:
     if "manager" not in a.opts and len(a.pos) == 2:  # team create design @alice
         a.opts["manager"] = a.pos.pop()
     team = name_arg(a, a.exactly(N_("a team name"))[0], "team")
@@ -98,33 +84,33 @@ def _team_members(a: Args) -> tuple[str, tuple[A.Mention, ...]]:
     return name_arg(a, a.pos[0], "team"), tuple(people.values())
 
 
-def _team_bind(a: Args) -> A.Command:
+def team_bind(a: Args) -> A.Command:
     team, source = a.exactly(N_("a team name"), N_("a channel or group to follow"))
     if len(source) > BINDING_MAX:
         a.fail(N_("That channel or group reference is too long."))
     return A.TeamBind(name_arg(a, team, "team"), source)
 
 
-def _cadence_add(a: Args) -> A.Command:
+def cadence_add(a: Args) -> A.Command:
     if not a.pos and not a.opts:
         raise NeedsForm(
             N_("Let's set up a cadence: give it a name, team, audience, schedule and time."),
-            USAGE["cadence add"],
+            a.usage,
         )
-    name = name_arg(a, a.exactly(N_("a name for the cadence"))[0], "cadence")
+    name = name_arg(a, a.exactly(N_("a name for the cadence"))[0], "cadence", option="name")
     if name_key(name) in RESERVED:
         a.fail(
             N_(
                 "`{name}` is taken by the command language (`skip all` ends a check-in); choose another name."
             ),
-            field="name",
+            option="name",
             name=name,
         )
     return A.CadenceAdd(
         name,
         team=a.need("team", read_name),
         audience=a.need("audience", read_audience),
-        recurrence=parse_recurrence(a.need("every", str)),
+        recurrence=parse_recurrence(a.need("every", str), usage=a.usage),
         at=a.need("at", read_time),
         prompts=a.option("prompts", read_name),
         questions=a.option("questions", int_between(1, 10)),
@@ -133,13 +119,13 @@ def _cadence_add(a: Args) -> A.Command:
     )
 
 
-def _prompts(a: Args) -> A.Command:
+def prompts(a: Args) -> A.Command:
     if not a.pos:
         return A.Prompts(None)
     return A.Prompts(name_arg(a, a.exactly(N_("a prompt set"))[0], "prompt set"))
 
 
-def _vacation(a: Args) -> A.Command:
+def vacation(a: Args) -> A.Command:
     words = [w for w in a.pos if w.lower() not in ("to", "until", "till", "-", "–", "—")]
     if len(words) == 1 and words[0].lower() in ("clear", "off", "none", "cancel", "end"):
         return A.VacationClear()
@@ -157,7 +143,7 @@ def _vacation(a: Args) -> A.Command:
     return A.Vacation(start, end)
 
 
-def _skip(a: Args) -> A.Command:
+def skip(a: Args) -> A.Command:
     """`skip` = this question, `skip all` = the whole open check-in, `skip <cadence>` = my next one.
 
     `all` always means the whole check-in: ``cadence add`` refuses it as a name, so no cadence
@@ -171,7 +157,7 @@ def _skip(a: Args) -> A.Command:
     return A.Skip(name_arg(a, word, "cadence"))
 
 
-def _snooze(a: Args) -> A.Command:
+def snooze(a: Args) -> A.Command:
     words = [w for w in a.pos if w.lower() not in ("for", "by")]
     if not words:
         return A.Snooze(None)
@@ -187,7 +173,7 @@ def _snooze(a: Args) -> A.Command:
     return A.Snooze(delay)
 
 
-def _history(a: Args) -> A.Command:
+def history(a: Args) -> A.Command:
     if not a.pos:
         return A.History(None)
     return A.History(name_arg(a, a.exactly(N_("a cadence name"))[0], "cadence"))
@@ -203,7 +189,7 @@ _PRIVACY_ACTIONS: dict[str, Literal["show", "export", "delete"]] = {
 }
 
 
-def _privacy(a: Args) -> A.Command:
+def privacy(a: Args) -> A.Command:
     if not a.pos:
         return A.Privacy("show")
     word = a.exactly(N_("an action"))[0].lower()
@@ -212,7 +198,7 @@ def _privacy(a: Args) -> A.Command:
     return A.Privacy(_PRIVACY_ACTIONS[word])
 
 
-def _threshold(a: Args) -> A.Command:
+def threshold(a: Args) -> A.Command:
     text = a.exactly(N_("a number from 3 to 50"))[0]
     value = int_between(3, 10**6)(text)
     if value is None:
@@ -234,7 +220,7 @@ def _threshold(a: Args) -> A.Command:
     return A.Threshold(value)
 
 
-def _quiet_hours(a: Args) -> A.Command:
+def quiet_hours(a: Args) -> A.Command:
     text = "".join(a.pos).lower().replace("–", "-").replace("—", "-").replace("to", "-")
     if text in ("off", "none", "clear", "disable"):
         return A.QuietHours(None, None)
@@ -247,7 +233,7 @@ def _quiet_hours(a: Args) -> A.Command:
     return A.QuietHours(times[0], times[1])
 
 
-def _workdays(a: Args) -> A.Command:
+def workdays(a: Args) -> A.Command:
     days: set[int] = set()
     text = ",".join(a.pos).lower().replace("–", "-").replace("—", "-")
     for item in filter(None, text.split(",")):
@@ -264,32 +250,17 @@ def _workdays(a: Args) -> A.Command:
     return A.Workdays(frozenset(days))
 
 
-HANDLERS: dict[str, Callable[[Args], A.Command]] = {
-    "help": _help,
-    "team create": _team_create,
-    "team add": lambda a: A.TeamAdd(*_team_members(a)),
-    "team remove": lambda a: A.TeamRemove(*_team_members(a)),
-    "team list": _no_args(A.TeamList),
-    "team show": _one_name(A.TeamShow, "team"),
-    "team bind": _team_bind,
-    "cadence add": _cadence_add,
-    "cadence list": _no_args(A.CadenceList),
-    "cadence show": _one_name(A.CadenceShow, "cadence"),
-    "cadence pause": _one_name(A.CadencePause, "cadence"),
-    "cadence resume": _one_name(A.CadenceResume, "cadence"),
-    "cadence remove": _one_name(A.CadenceRemove, "cadence"),
-    "cadence run": _one_name(A.CadenceRun, "cadence"),
-    "prompts": _prompts,
-    "vacation": _vacation,
-    "skip": _skip,
-    "pass": _no_args(A.Decline),
-    "snooze": _snooze,
-    "history": _history,
-    "status": _no_args(A.Status),
-    "privacy": _privacy,
-    "admin add": lambda a: A.AdminAdd(mention_arg(a, a.exactly(N_("a person, like @alice"))[0])),
-    "admin remove": lambda a: A.AdminRemove(mention_arg(a, a.exactly(N_("a person, like @alice"))[0])),
-    "threshold": _threshold,
-    "quiet-hours": _quiet_hours,
-    "workdays": _workdays,
-}
+def team_add(a: Args) -> A.Command:
+    return A.TeamAdd(*_team_members(a))
+
+
+def team_remove(a: Args) -> A.Command:
+    return A.TeamRemove(*_team_members(a))
+
+
+def admin_add(a: Args) -> A.Command:
+    return A.AdminAdd(mention_arg(a, a.exactly(N_("a person, like @alice"))[0]))
+
+
+def admin_remove(a: Args) -> A.Command:
+    return A.AdminRemove(mention_arg(a, a.exactly(N_("a person, like @alice"))[0]))

@@ -12,17 +12,19 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from bot.commands import ast as A
 from bot.commands.args import Args
-from bot.commands.errors import CommandError, NeedsForm
-from bot.commands.grammar import HANDLERS, OPTIONS
-from bot.commands.usage import COMMAND_ALIASES, SUBCOMMAND_ALIASES, SUBCOMMANDS, USAGE
-from bot.commands.values import OPTION_ALIASES, clip, parse_recurrence
+from bot.commands.errors import CommandError, Msg, NeedsForm
+from bot.commands.registry import BY_PATH, GROUPS
+from bot.commands.spec import Command
+from bot.commands.usage import canonical_topic, first_word, group_usage, spellings, subcommand
+from bot.commands.values import clip, parse_recurrence
 from bot.i18n import N_
 from bot.text import clean
 
-__all__ = ["MAX_COMMAND_LENGTH", "CommandError", "NeedsForm", "parse", "parse_recurrence"]
+__all__ = ["MAX_COMMAND_LENGTH", "CommandError", "NeedsForm", "Parsed", "parse", "parse_recurrence", "read"]
 
 MAX_COMMAND_LENGTH = 4000
 """Longer lines are refused unread: no command needs more, and reading costs grow with length."""
@@ -32,7 +34,7 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "‘": 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks around protected platform entities
 _ENTITY = re.compile(r"<[@#!][^<>]*>")
 _PLACEHOLDER = re.compile(f"{_OPEN}([0-9]+){_CLOSE}")
-_TOP_WORDS = sorted({path.split(" ")[0] for path in USAGE})
+_TOP_WORDS = sorted({path.split(" ")[0] for path in BY_PATH})
 
 
 # One piece of a shell word: plain characters, a '…' or "…" string, or a backslash escape.
@@ -117,40 +119,37 @@ def _closest(word: str, choices: list[str], aliases: dict[str, str]) -> str | No
     return aliases.get(found[0], found[0]) if found else None
 
 
-def _group_usage(group: str) -> str:
-    return "\n".join(USAGE[f"{group} {sub}"] for sub in SUBCOMMANDS[group])
-
-
-def _resolve(tokens: list[str]) -> tuple[str, list[str]]:
-    """Find the command path ("team add", "vacation") and the tokens after it."""
-    word = COMMAND_ALIASES.get(tokens[0].lower(), tokens[0].lower())
-    if word in SUBCOMMANDS:
-        if len(tokens) == 1 and word in ("team", "cadence"):
-            return f"{word} list", []
+def _resolve(tokens: list[str]) -> tuple[Command, list[str]]:
+    """Find the command ("team add", "vacation") and the tokens after its words."""
+    word = first_word(tokens[0]) or tokens[0].lower()
+    if word in GROUPS:
+        group = GROUPS[word]
+        if len(tokens) == 1 and group.default is not None:
+            return BY_PATH[f"{word} {group.default}"], []
         if len(tokens) == 1:
-            raise CommandError(N_("Which `{group}` command?"), _group_usage(word), group=word)
-        sub = tokens[1].lower()
-        sub = SUBCOMMAND_ALIASES[word].get(sub, sub)
-        if sub not in SUBCOMMANDS[word]:
-            hint = _closest(sub, list(SUBCOMMANDS[word]), SUBCOMMAND_ALIASES[word])
+            raise CommandError(N_("Which `{group}` command?"), group_usage(word), group=word)
+        path = subcommand(word, tokens[1])
+        if path is None:
+            words = spellings(word)
+            hint = _closest(tokens[1].lower(), sorted(set(words.values())), words)
             if hint is None:
                 raise CommandError(
                     N_("`{group}` has no `{word}` command."),
-                    _group_usage(word),
+                    group_usage(word),
                     group=word,
                     word=clip(tokens[1]),
                 )
             raise CommandError(
                 N_("`{group}` has no `{word}` command. Did you mean `{suggestion}`?"),
-                _group_usage(word),
+                group_usage(word),
                 group=word,
                 word=clip(tokens[1]),
                 suggestion=hint,
             )
-        return f"{word} {sub}", tokens[2:]
-    if word in USAGE:
-        return word, tokens[1:]
-    hint = _closest(word, _TOP_WORDS, COMMAND_ALIASES)
+        return BY_PATH[path], tokens[2:]
+    if word in BY_PATH:
+        return BY_PATH[word], tokens[1:]
+    hint = _closest(word, _TOP_WORDS, spellings())
     if hint is None:
         raise CommandError(
             N_("I don't know `{word}`. Type `help` to see what I can do."), word=clip(tokens[0])
@@ -166,15 +165,21 @@ def _guess_usage(words: list[str]) -> str | None:
     """Usage of the command a half-readable line seems to be, for error messages."""
     words = _strip_prefix(words)
     try:
-        return USAGE[_resolve(words)[0]] if words else None
+        return _resolve(words)[0].usage if words else None
     except CommandError as err:
         return err.usage
 
 
-def _split(path: str, rest: list[str]) -> Args:
+def _split(command: Command, rest: list[str]) -> Args:
     """Separate positionals from ``--opt value`` / ``--opt=value``, in any order."""
-    allowed = OPTIONS.get(path, {})
-    args = Args(path, [], {})
+    options = {o.name: o for o in command.options}
+    spelled = {alias: o.name for o in command.options for alias in (o.name, *o.aliases)}
+    args = Args(
+        command.path,
+        command.usage,
+        needs={o.name: o.needs for o in command.options},
+        find_topic=canonical_topic,
+    )
     i = 0
     while i < len(rest):
         token = rest[i]
@@ -183,22 +188,44 @@ def _split(path: str, rest: list[str]) -> Args:
             args.pos.append(token)
             continue
         raw, eq, value = token[2:].partition("=")
-        name = raw.lower().replace("_", "-")
-        name = OPTION_ALIASES.get(name, name)
-        if name not in allowed:
-            args.fail(N_("`{command}` has no option `--{option}`."), command=path, option=clip(raw))
+        name = spelled.get(raw.lower().replace("_", "-"))
+        if name is None:
+            raise CommandError(
+                Msg(
+                    N_("`{command}` has no option `--{option}`."),
+                    {"command": command.path, "option": clip(raw)},
+                ),
+                command.usage,
+            )
         if name in args.opts:
-            args.fail(N_("`--{option}` is given twice."), field=name, option=name)
+            args.fail(N_("`--{option}` is given twice."), option=name)
         words = [value] if eq else []
-        while i < len(rest) and not rest[i].startswith("--") and (allowed[name] or not (words or eq)):
+        greedy = options[name].greedy
+        while i < len(rest) and not rest[i].startswith("--") and (greedy or not (words or eq)):
             words.append(rest[i])  # greedy options take words up to the next --option
             i += 1
         args.opts[name] = " ".join(words)
     return args
 
 
+@dataclass(frozen=True)
+class Parsed:
+    """A command line understood: the declaration of the command and the value its grammar built."""
+
+    command: Command
+    value: A.Command
+
+
 def parse(text: str) -> A.Command:
     """Turn one line of chat into a command, or raise :class:`CommandError` saying what to fix.
+
+    See :func:`read`, which also gives the command's declaration.
+    """
+    return read(text).value
+
+
+def read(text: str) -> Parsed:
+    """Turn one line of chat into a command and its declaration, or raise :class:`CommandError`.
 
     A leading ``/coach`` or ``coach`` is ignored; an empty line means ``help``. A line longer than
     :data:`MAX_COMMAND_LENGTH` is refused; control characters and lone surrogates are dropped
@@ -214,6 +241,6 @@ def parse(text: str) -> A.Command:
     text = unicodedata.normalize("NFC", clean(text))  # "Ä" typed as A + ¨ is the letter Ä
     tokens = _strip_prefix(_tokenize(text))
     if not tokens:
-        return A.Help(None)
-    path, rest = _resolve(tokens)
-    return HANDLERS[path](_split(path, rest))
+        return Parsed(BY_PATH["help"], A.Help(None))
+    command, rest = _resolve(tokens)
+    return Parsed(command, command.grammar(_split(command, rest)))

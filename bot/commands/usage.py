@@ -1,122 +1,74 @@
-"""The words of the command language: usage lines, help text, aliases.
+"""The vocabulary of the command language, and `help`: both read from the declarations.
 
-Kept apart from the grammar (:mod:`bot.commands.parser`) so wording and synonyms can
-change without touching parsing, and so help, error messages and the parser agree
-on one list of command names. The topics themselves live in :mod:`bot.commands.topics`,
-errors in :mod:`bot.commands.errors`, how single values are written in
-:mod:`bot.commands.values`.
-
-Command words stay English in every language (one vocabulary to document and support);
-a few native words for `help` are accepted because that is what a lost person types.
+:mod:`bot.commands.registry` declares each command once; this module indexes their words and
+aliases (for the parser and for `help <command>`) and writes help in the reader's language.
+Usage lines and examples are syntax and stay English; the prose around them is translated.
 """
 
 from __future__ import annotations
 
-from bot.commands.errors import CommandError, Msg, NeedsForm
-from bot.commands.topics import GROUPS, TOPICS
+from bot.commands.errors import CommandError
+from bot.commands.registry import BY_PATH, COMMANDS, GROUPS, SECTIONS
+from bot.commands.spec import Command, Permission
 from bot.i18n import DEFAULT_LOCALE, N_, Tr, tr
 
-__all__ = [
-    "ADMIN_TOPICS",
-    "COMMAND_ALIASES",
-    "EXAMPLES",
-    "SUBCOMMANDS",
-    "SUBCOMMAND_ALIASES",
-    "USAGE",
-    "CommandError",
-    "Msg",
-    "NeedsForm",
-    "canonical_topic",
-    "help_text",
-]
+__all__ = ["canonical_topic", "first_word", "group_usage", "help_text", "spellings", "subcommand"]
 
-USAGE: dict[str, str] = {path: t.usage for path, t in TOPICS.items()}
-"""Syntax of each command, keyed by command path ("team create", "vacation", …)."""
-
-EXAMPLES: dict[str, str] = {path: t.example for path, t in TOPICS.items()}
-"""A working example of each command; the tests parse every one."""
-
-ADMIN_TOPICS: frozenset[str] = frozenset(path for path, t in TOPICS.items() if t.admin)
-
-_GROUP_TOPICS = {
-    "team": "teams",
-    "cadence": "cadences",
-    "admin": "admin",
-    "check-ins": "checkins",
-    "checkins": "checkins",
-    "checkin": "checkins",
+_FIRST_WORDS: dict[str, str] = {
+    **{alias: group.word for group in GROUPS.values() for alias in (group.word, *group.aliases)},
+    **{word: c.path for c in COMMANDS if c.group is None for word in (c.path, *c.aliases)},
 }
+"""Every word a command line may start with -> a group word ("team") or a command path ("help")."""
 
-COMMAND_ALIASES: dict[str, str] = {
-    "?": "help",
-    "hilfe": "help",
-    "aide": "help",
-    "ayuda": "help",
-    "teams": "team",
-    "cadences": "cadence",
-    "schedule": "cadence",
-    "admins": "admin",
-    "holiday": "vacation",
-    "away": "vacation",
-    "pto": "vacation",
-    "ooo": "vacation",
-    "prompt": "prompts",
-    "later": "snooze",
-    "remind": "snooze",
-    "decline": "pass",
-    "quiet": "quiet-hours",
-    "quiethours": "quiet-hours",
-    "quiet_hours": "quiet-hours",
-    "workday": "workdays",
-    "working-days": "workdays",
+_SUBCOMMANDS: dict[str, dict[str, str]] = {
+    group: {word: c.path for c in COMMANDS if c.group == group for word in (c.word, *c.aliases)}
+    for group in GROUPS
 }
-"""Other words people use for a top-level command."""
+"""Group word -> every word for one of its subcommands -> that command's path."""
 
-SUBCOMMAND_ALIASES: dict[str, dict[str, str]] = {
-    "team": {"new": "create", "ls": "list", "info": "show", "rm": "remove", "link": "bind", "sync": "bind"},
-    "cadence": {
-        "new": "add",
-        "create": "add",
-        "ls": "list",
-        "info": "show",
-        "stop": "pause",
-        "unpause": "resume",
-        "rm": "remove",
-        "del": "remove",
-        "delete": "remove",
-        "now": "run",
-        "trigger": "run",
-    },
-    "admin": {"grant": "add", "rm": "remove", "revoke": "remove"},
-}
-"""Other words for a subcommand, per group."""
+_SECTION_WORDS: dict[str, str] = {word: key for key, s in SECTIONS.items() for word in s.words}
 
-SUBCOMMANDS: dict[str, tuple[str, ...]] = {
-    group: tuple(path.split(" ", 1)[1] for path in TOPICS if path.startswith(group + " "))
-    for group in ("team", "cadence", "admin")
-}
+
+def first_word(word: str) -> str | None:
+    """The group word or command path a first word stands for (aliases included), or None."""
+    return _FIRST_WORDS.get(word.lower())
+
+
+def subcommand(group: str, word: str) -> str | None:
+    """The path of the ``group`` command a second word stands for ("link" -> "team bind"), or None."""
+    return _SUBCOMMANDS[group].get(word.lower())
+
+
+def spellings(group: str | None = None) -> dict[str, str]:
+    """Every accepted word -> the canonical word, at the top level or after ``group`` (for suggestions)."""
+    if group is None:
+        return {word: target.split(" ")[0] for word, target in _FIRST_WORDS.items()}
+    return {word: path.split(" ", 1)[1] for word, path in _SUBCOMMANDS[group].items()}
+
+
+def group_usage(group: str) -> str:
+    return "\n".join(c.usage for c in COMMANDS if c.group == group)
 
 
 def canonical_topic(topic: str) -> str | None:
-    """Map whatever someone typed after ``help`` to a topic key, or None if unknown.
+    """Map whatever someone typed after ``help`` to a topic, or None if unknown.
 
-    Returns a command path ("cadence add"), a group word ("team"), or None.
+    Returns a command path ("cadence add"), a group or section word ("team"), or None.
     """
     words = topic.lower().split()
     if not words:
         return None
     if words[0] in ("/coach", "coach"):
         words = words[1:] or ["help"]
-    words[0] = COMMAND_ALIASES.get(words[0], words[0])
-    if len(words) > 1:
-        words[1] = SUBCOMMAND_ALIASES.get(words[0], {}).get(words[1], words[1])
-    joined = " ".join(words)
-    if joined in TOPICS:
-        return joined
-    if len(words) == 1 and words[0] in _GROUP_TOPICS:
-        return words[0]
-    if words[0] in TOPICS:  # "help vacation clear" -> vacation
-        return words[0]
+    first = first_word(words[0]) or words[0]
+    if first in GROUPS and len(words) > 1:
+        path = subcommand(first, words[1])
+        if path is not None:
+            return path
+    if first in BY_PATH:  # also "help vacation clear" -> vacation
+        return first
+    if len(words) == 1 and first in _SECTION_WORDS:
+        return first
     return None
 
 
@@ -124,39 +76,36 @@ def _admins(t: Tr) -> str:
     return t._("(admins)")
 
 
+def _overview_line(command: Command, t: Tr) -> str:
+    admins = f" _{_admins(t)}_" if command.permission is not Permission.ANYONE else ""
+    return f"• `{command.path}` — {t._(command.summary)}" + admins
+
+
 def help_text(topic: str | None, t: Tr | None = None) -> str:
-    """Help as chat text in the reader's language: an overview, one group, or one command in detail."""
+    """Help as chat text in the reader's language: an overview, one section, or one command in detail."""
     t = t or tr(DEFAULT_LOCALE)
     if topic is None:
         lines = [t._("Here's what I can do. Type `help <command>` for details.")]
-        for group, title in GROUPS.items():
-            lines.append(f"\n*{t._(title)}*")
-            lines += [
-                f"• `{path}` — {t._(topic.summary)}" + (f" _{_admins(t)}_" if topic.admin else "")
-                for path, topic in TOPICS.items()
-                if topic.group == group
-            ]
+        for key, section in SECTIONS.items():
+            lines.append(f"\n*{t._(section.title)}*")
+            lines += [_overview_line(c, t) for c in COMMANDS if c.section == key]
         return "\n".join(lines)
-    key = canonical_topic(topic)
-    if key is None:
+    found = canonical_topic(topic)
+    if found is None:
         raise CommandError(
             N_("I have no help on `{topic}`. Try `help` for the full list."),
-            USAGE["help"],
+            BY_PATH["help"].usage,
             topic=topic.strip().replace("`", "'")[:40],
         )
-    if key in _GROUP_TOPICS:
-        group = _GROUP_TOPICS[key]
-        lines = [f"*{t._(GROUPS[group])}*"]
-        lines += [
-            f"• `{found.usage.splitlines()[0]}` — {t._(found.summary)}"
-            for found in TOPICS.values()
-            if found.group == group
-        ]
+    if found in _SECTION_WORDS:
+        key = _SECTION_WORDS[found]
+        lines = [f"*{t._(SECTIONS[key].title)}*"]
+        lines += [f"• `{c.usage.splitlines()[0]}` — {t._(c.summary)}" for c in COMMANDS if c.section == key]
         return "\n".join(lines)
-    found = TOPICS[key]
-    lines = [f"`{line}`" for line in found.usage.splitlines()]
-    lines.append(t._(found.summary) + (" " + t._(found.detail) if found.detail else ""))
-    lines.append(t._("Example: {example}", example=f"`{found.example}`"))
-    if found.admin:
+    command = BY_PATH[found]
+    lines = [f"`{line}`" for line in command.usage.splitlines()]
+    lines.append(t._(command.summary) + (" " + t._(command.detail) if command.detail else ""))
+    lines.append(t._("Example: {example}", example=f"`{command.example}`"))
+    if command.permission is not Permission.ANYONE:
         lines.append("_" + t._("Admins only.") + "_")
     return "\n".join(lines)

@@ -12,8 +12,7 @@ from datetime import date, time, timedelta
 from typing import NoReturn
 
 from bot.commands.ast import Mention
-from bot.commands.errors import CommandError, Msg
-from bot.commands.topics import TOPICS
+from bot.commands.errors import CommandError
 from bot.domain import Audience, Recurrence
 from bot.i18n import N_
 from storage.models import name_key
@@ -34,32 +33,8 @@ _DURATION = re.compile(rf"(?:[0-9]{{1,5}}{_UNIT})+")
 _DURATION_PART = re.compile(rf"([0-9]{{1,5}}){_UNIT}")
 _SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-OPTION_ALIASES = {
-    "time": "at",
-    "recurrence": "every",
-    "repeat": "every",
-    "set": "prompts",
-    "anon": "anonymous",
-    "mgr": "manager",
-    "for": "audience",
-}
-"""Other spellings of ``--options``."""
-
-OPTION_NEEDS: dict[str, Msg] = {
-    "manager": Msg(N_("a person, like @alice")),
-    "team": Msg(N_("a team name")),
-    "audience": Msg(N_("manager, members or both")),
-    "every": Msg(N_('a schedule like "weekly mon"')),
-    "at": Msg(N_("a time like 09:30")),
-    "prompts": Msg(N_("a prompt set name")),
-    "questions": Msg(N_("a number from 1 to 10")),
-    "window": Msg(N_("a duration from 1h to 4w, like 2d")),
-    "anonymous": Msg(N_("yes or no")),
-}
-"""What each option's value should look like, for error messages (a phrase, translated in place)."""
 # Syntax, so it stays English in every language.
 _SCHEDULES = "daily, weekdays, weekly mon, every 2 weeks tue, monthly 15, monthly first mon, monthly last fri"
-_CADENCE_ADD = TOPICS["cadence add"].usage
 
 MAX_THRESHOLD = 50
 """Above this a threshold hides nearly every team's figures, so it is refused as a mistake."""
@@ -163,24 +138,27 @@ def read_weekday(word: str) -> int | None:
     return None
 
 
-def _weekly(day: str, interval: int) -> Recurrence:
+def _weekly(day: str, interval: int, usage: str | None) -> Recurrence:
     weekday = read_weekday(day)
     if weekday is None:
         raise CommandError(
             N_("`{day}` isn't a day of the week; use mon, tue, wed, thu, fri, sat or sun."),
-            _CADENCE_ADD,
-            field="every",
+            usage,
+            option="every",
             day=clip(day),
         )
     return Recurrence("weekly", weekday=weekday, interval_weeks=interval)
 
 
-def parse_recurrence(text: str) -> Recurrence:
-    """Read a schedule such as ``weekly mon`` or ``monthly last fri``; inverse of ``Recurrence.to_text``."""
+def parse_recurrence(text: str, *, usage: str | None = None) -> Recurrence:
+    """Read a schedule such as ``weekly mon`` or ``monthly last fri``; inverse of ``Recurrence.to_text``.
+
+    An error is about the ``--every`` option and shows ``usage`` (the command being typed), if given.
+    """
     words = [w for w in text.lower().replace(",", " ").split() if w not in ("on", "the", "of", "each")]
 
     def fail(message: str, **values: object) -> NoReturn:
-        raise CommandError(message, _CADENCE_ADD, field="every", **values)
+        raise CommandError(message, usage, option="every", **values)
 
     match words:
         case ["daily"] | ["everyday"] | ["every", "day"]:
@@ -188,17 +166,17 @@ def parse_recurrence(text: str) -> Recurrence:
         case ["weekdays"] | ["every", "weekday" | "weekdays"]:
             return Recurrence("weekdays")
         case ["weekly", day] | ["every", day] | ["every", "week", day]:
-            return _weekly(day, 1)
+            return _weekly(day, 1, usage)
         case ["biweekly" | "fortnightly", day] | ["every", "other", "week", day]:
-            return _weekly(day, 2)
+            return _weekly(day, 2, usage)
         case ["every", count, "week" | "weeks", day]:
             if not re.fullmatch(r"[0-9]{1,3}", count) or not 1 <= int(count) <= 12:
                 fail(N_("I can repeat every 1 to 12 weeks, like `every 2 weeks tue`."))
-            return _weekly(day, int(count))
+            return _weekly(day, int(count), usage)
         case ["monthly", "last"]:
             return Recurrence("monthly_day", day=-1)
         case ["monthly", "first" | "last" as nth, day]:
-            weekday = _weekly(day, 1).weekday
+            weekday = _weekly(day, 1, usage).weekday
             return Recurrence("monthly_nth", weekday=weekday, nth="first" if nth == "first" else "last")
         case ["monthly", "second" | "third" | "fourth" | "2nd" | "3rd" | "4th", _]:
             fail(N_("I can do the first or the last weekday of a month, like `monthly first mon`."))

@@ -1,67 +1,45 @@
 """Command handlers: one function per command, all returning replies for the caller.
 
-Role checks happen here, once, before any handler runs, so a refused command
-cannot have changed anything.
+Which function runs a command, and who may run it, is part of the command's declaration
+(:mod:`bot.commands.registry`); :func:`run_command` checks the permission, once, before any
+handler runs, so a refused command cannot have changed anything. A handler reports what it
+changed with :meth:`bot.context.Context.report`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 from bot import checkins
-from bot.commands import ADMIN_ONLY, Command, CommandError, help_text
-from bot.commands import ast as A
+from bot.commands import Parsed
 from bot.context import Context
 from bot.handlers import cadences, org, personal, policy
 from bot.messages import Para, Reply
 
 Handler = Callable[[Context, Any], list[Reply]]
 
-HANDLERS: dict[type, Handler] = {
-    A.TeamCreate: org.team_create,
-    A.TeamAdd: org.team_add,
-    A.TeamRemove: org.team_remove,
-    A.TeamList: org.team_list,
-    A.TeamShow: org.team_show,
-    A.TeamBind: org.team_bind,
-    A.AdminAdd: org.admin_add,
-    A.AdminRemove: org.admin_remove,
-    A.Threshold: policy.threshold,
-    A.QuietHours: policy.quiet_hours,
-    A.Workdays: policy.workdays,
-    A.CadenceAdd: cadences.add,
-    A.CadenceList: cadences.list_all,
-    A.CadenceShow: cadences.show,
-    A.CadencePause: cadences.pause,
-    A.CadenceResume: cadences.resume,
-    A.CadenceRemove: cadences.remove,
-    A.CadenceRun: cadences.run_now,
-    A.Prompts: personal.prompts,
-    A.Vacation: personal.vacation,
-    A.VacationClear: personal.vacation_clear,
-    A.Skip: personal.skip,
-    A.SkipQuestion: checkins.skip_question,
-    A.Decline: checkins.decline,
-    A.Snooze: checkins.snooze,
-    A.History: personal.history,
-    A.Status: personal.status,
-    A.Privacy: personal.privacy,
+MODULES: dict[str, ModuleType] = {
+    "cadences": cadences,
+    "checkins": checkins,
+    "org": org,
+    "personal": personal,
+    "policy": policy,
 }
+"""Where the handlers a declaration names (``"org.team_bind"``) live."""
 
 
-def say(*lines: str) -> list[Reply]:
-    return [Reply(tuple(Para(line) for line in lines))]
+def handler_for(name: str) -> Handler:
+    """The function a declaration names as ``"<module>.<function>"``."""
+    module, _, function = name.partition(".")
+    found: Handler = getattr(MODULES[module], function)
+    return found
 
 
-def run_command(ctx: Context, command: Command) -> list[Reply]:
-    if isinstance(command, A.Help):
-        try:
-            return say(help_text(command.topic, ctx.t))
-        except CommandError as exc:
-            return say(exc.render(ctx.t))
-    if type(command) in ADMIN_ONLY and not ctx.person.is_admin:
-        return say(
-            ctx.t._("Only Coachbot admins can do that. Ask an admin, or see `help` for what you can do.")
-        )
-    return HANDLERS[type(command)](ctx, command)
+def run_command(ctx: Context, parsed: Parsed) -> list[Reply]:
+    command, value = parsed.command, parsed.value
+    if not command.permission.allows(is_admin=ctx.person.is_admin):
+        text = ctx.t._("Only Coachbot admins can do that. Ask an admin, or see `help` for what you can do.")
+        return [Reply((Para(text),))]
+    return handler_for(command.handlers[type(value)])(ctx, value)

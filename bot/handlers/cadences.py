@@ -18,6 +18,7 @@ from bot.commands import ast as A
 from bot.config_warnings import warnings_for as _warnings_for
 from bot.context import Context
 from bot.domain import Audience, PromptAudience
+from bot.effects import CadenceChange, CadenceChanged
 from bot.handlers.org import find_team
 from bot.i18n import N_, Tr
 from bot.messages import Para, Reply
@@ -53,6 +54,10 @@ def find(ctx: Context, name: str) -> Cadence | None:
     return ctx.session.scalar(
         select(Cadence).where(Cadence.workspace_id == ctx.workspace.id, Cadence.name_key == name_key(name))
     )
+
+
+def _changed(ctx: Context, name: str, change: CadenceChange) -> None:
+    ctx.report(CadenceChanged(workspace=ctx.workspace.external_id, cadence=name, change=change))
 
 
 def _missing(t: Tr, name: str) -> list[Reply]:
@@ -129,6 +134,7 @@ def add(ctx: Context, cmd: A.CadenceAdd) -> list[Reply]:
         # Members of a team that asked them nothing yet were not welcomed when they joined: now is the time.
         for member in people.members_of(ctx.session, team):
             welcome(ctx.session, team=team, person=member, now=ctx.now)
+    _changed(ctx, cadence.name, "added")
     return [Reply((Para(t._("Added cadence *{cadence}*.", cadence=cadence.name)), *describe(ctx, cadence)))]
 
 
@@ -238,6 +244,7 @@ def pause(ctx: Context, cmd: A.CadencePause) -> list[Reply]:
             )
         )
     cadence.paused = True
+    _changed(ctx, cadence.name, "paused")
     return _say(
         t._(
             "Paused *{cadence}*. Nobody will be nudged until you `cadence resume {cadence}`.",
@@ -256,6 +263,7 @@ def resume(ctx: Context, cmd: A.CadenceResume) -> list[Reply]:
     cadence.paused = False
     # Occurrences that fell due while paused are not sent late: schedule from now on.
     planner.refresh_slots(ctx.session, cadence=cadence, now=ctx.now)
+    _changed(ctx, cadence.name, "resumed")
     return _say(t._("Resumed *{cadence}*.", cadence=cadence.name))
 
 
@@ -268,6 +276,7 @@ def remove(ctx: Context, cmd: A.CadenceRemove) -> list[Reply]:
     cadence.removed_at = ctx.now
     cadence.name = f"{cadence.name}{REMOVED_MARK}{cadence.id}"
     ctx.session.execute(delete(ScheduleSlot).where(ScheduleSlot.cadence_id == cadence.id))
+    _changed(ctx, name, "removed")
     return _say(
         t._(
             "Removed *{cadence}*: nobody will be nudged for it again. Check-ins already open can still be"

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from bot import people, planner
 from bot.commands import ast as A
 from bot.context import Context
+from bot.effects import BindingChanged, PeopleAdded
 from bot.i18n import Tr
 from bot.messages import Para, Quote, Reply
 from bot.welcome import welcome
@@ -118,6 +119,9 @@ def team_add(ctx: Context, cmd: A.TeamAdd) -> list[Reply]:
     for person in added:
         ctx.session.add(TeamMember(team_id=team.id, person_id=person.id))
     ctx.session.flush()
+    if added:
+        who = tuple(p.platform_id for p in added)
+        ctx.report(PeopleAdded(workspace=ctx.workspace.external_id, team=team.name, people=who))
     planner.refresh_slots(ctx.session, team=team, now=ctx.now)
     lines: list[str] = []
     welcomed = sum(welcome(ctx.session, team=team, person=p, now=ctx.now) for p in added)
@@ -251,17 +255,23 @@ def team_show(ctx: Context, cmd: A.TeamShow) -> list[Reply]:
     return _say(*lines)
 
 
+HERE = ("here", "this")
+"""`team bind <team> here`: the roster of the conversation the command was typed in, if it has one."""
+
+
 def team_bind(ctx: Context, cmd: A.TeamBind) -> list[Reply]:
     t = ctx.t
     team = find_team(ctx, cmd.team)
     if team is None:
         return no_team(t, cmd.team)
-    team.binding = cmd.source
+    source = ctx.here if ctx.here and cmd.source.lower() in HERE else cmd.source
+    team.binding = source
+    ctx.report(BindingChanged(workspace=ctx.workspace.external_id, team=team.name, binding=source))
     return [
         Reply(
             (
                 Para(t._("*{team}* will now follow the members of", team=team.name)),
-                Quote(cmd.source),
+                Quote(source),
                 Para(t._("Membership is refreshed from the platform every few minutes.")),
             )
         )

@@ -1,4 +1,4 @@
-"""Commands anyone can use about themselves: status, history, vacation, skip, prompts, privacy."""
+"""Commands anyone can use about themselves: help, status, history, vacation, skip, prompts, privacy."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from bot import erasure, mydata, planner, reports
 from bot import history as past
+from bot.commands import CommandError, help_text
 from bot.commands import ast as A
 from bot.context import Context
 from bot.domain import Intent, PromptAudience, PromptKind
@@ -34,6 +35,13 @@ INTENTS = {
 
 def _say(*lines: str) -> list[Reply]:
     return [Reply(tuple(Para(line) for line in lines))]
+
+
+def show_help(ctx: Context, cmd: A.Help) -> list[Reply]:
+    try:
+        return _say(help_text(cmd.topic, ctx.t))
+    except CommandError as exc:
+        return _say(exc.render(ctx.t))
 
 
 def prompts(ctx: Context, cmd: A.Prompts) -> list[Reply]:

@@ -164,7 +164,7 @@ def test_adapters_can_render_an_error_for_the_person_who_typed_it(chat: LocalCha
     try:
         parse('cadence add p --team t --audience members --every "weekly funday" --at 09:00')
     except CommandError as exc:
-        assert exc.field == "every"
+        assert exc.option == "every"
         text = exc.render_message(core.translator(Actor("local", "acme", "jo")))
         assert text.startswith("`funday` ist kein Wochentag")
         assert core.translator(Actor("local", "acme", "nobody")).language == "en"

@@ -164,7 +164,7 @@ async def test_a_command_that_keeps_failing_says_so_once(
     def broken(event: object) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(slack.core, "handle", broken)
+    monkeypatch.setattr(slack.core, "apply", broken)
     status, body = await slack.post(slack.command_form("UADA", "status"), content_type=FORM)
     assert (status, body) == (200, "")
     answered = len(slack.fake.responses)

@@ -15,6 +15,7 @@ from sqlalchemy import event, func, select
 from bot import text
 from bot.clock import ManualClock
 from bot.core import Coachbot
+from bot.effects import Outcome
 from bot.events import Actor, ChoiceMade, CommandIssued, Event, MessageEdited, MessagePosted, ProfileSeen
 from bot.ingress import LEASE, GroupCommit, InboundQueue, Route, from_payload, to_payload
 from bot.ingress_worker import IngressWorker
@@ -90,10 +91,10 @@ async def test_requests_arriving_together_share_one_commit_and_retries_are_queue
 
 
 async def test_the_worker_processes_each_event_once_and_answers_by_its_route(core: Coachbot) -> None:
-    answered: list[tuple[Event, Route, list[Reply]]] = []
+    answered: list[tuple[Event, Route, Outcome]] = []
 
-    async def answer(event_: Event, route: Route, replies: list[Reply]) -> None:
-        answered.append((event_, route, replies))
+    async def answer(event_: Event, route: Route, outcome: Outcome) -> None:
+        answered.append((event_, route, outcome))
 
     queue = InboundQueue(core)
     batcher = GroupCommit(queue)
@@ -105,7 +106,7 @@ async def test_the_worker_processes_each_event_once_and_answers_by_its_route(cor
         "http://127.0.0.1/r/1",
         "http://127.0.0.1/r/2",
     ]
-    assert all(replies for _, _, replies in answered)
+    assert all(outcome.replies for _, _, outcome in answered)
     assert await worker.drain() == 0 and queue.pending() == 0
     assert count(core, InboundEvent) == 2
 
@@ -119,10 +120,10 @@ async def test_a_crash_between_ack_and_processing_is_processed_exactly_once_by_a
     [claimed] = queue.claim(owner="replica-that-died")
     assert claimed.event.event_id == "cmd:1"
 
-    answered: list[list[Reply]] = []
+    answered: list[tuple[Reply, ...]] = []
 
-    async def answer(_event: Event, _route: Route, replies: list[Reply]) -> None:
-        answered.append(replies)
+    async def answer(_event: Event, _route: Route, outcome: Outcome) -> None:
+        answered.append(outcome.replies)
 
     restarted = Coachbot(database=core.database, clock=clock, library=library)
     worker = IngressWorker(InboundQueue(restarted), owner="replica-2", answer=answer)
