@@ -10,15 +10,15 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import outbox, privacy
-from bot.domain import PromptKind
+from bot import outbox, relationships, visibility
+from bot.domain import PromptAudience, PromptKind
 from bot.i18n import Tr, tr
 from bot.messages import Choice, Choices, Para, Part, Quote
 from bot.prompts import Prompt, PromptLibrary
-from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, Team, TeamMember, Workspace
+from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, Workspace
 
 
 def label(session: Session, checkin: Checkin, t: Tr) -> str:
@@ -27,11 +27,7 @@ def label(session: Session, checkin: Checkin, t: Tr) -> str:
     A manager of two teams must always know which team a question is about.
     """
     cadence = checkin.cadence
-    led = set(session.scalars(select(Team.id).where(Team.manager_id == checkin.person_id)))
-    member_of = set(
-        session.scalars(select(TeamMember.team_id).where(TeamMember.person_id == checkin.person_id))
-    )
-    if len(led | member_of) > 1:
+    if relationships.in_several_teams(session, checkin.person_id):
         return t._("{team} · {cadence}", team=cadence.team.name, cadence=cadence.label)
     return cadence.label
 
@@ -39,16 +35,7 @@ def label(session: Session, checkin: Checkin, t: Tr) -> str:
 def promised_threshold(session: Session, run: CadenceRun, cadence: Cadence) -> int:
     """The K this run's nudges promise: the one fixed with the run, or today's if that is stricter."""
     workspace = session.get_one(Workspace, cadence.workspace_id)
-    return max(run.threshold or 0, privacy.effective_threshold(workspace.threshold))
-
-
-def _team_size(session: Session, team: Team) -> int:
-    count = session.scalar(
-        select(func.count())
-        .select_from(TeamMember)
-        .where(TeamMember.team_id == team.id, TeamMember.person_id != team.manager_id)
-    )
-    return int(count or 0)
+    return max(run.threshold or 0, visibility.effective_threshold(workspace.threshold))
 
 
 def nudge(
@@ -68,10 +55,10 @@ def nudge(
             )
         )
     ]
-    if checkin.role == "member":
+    if checkin.role == PromptAudience.MEMBER:
         threshold = promised_threshold(session, run, cadence)
-        manager = cadence.team.manager.display_name
-        if _team_size(session, cadence.team) < threshold:
+        manager = relationships.lead_of(session, cadence.team).display_name
+        if not visibility.enough(relationships.member_count(session, cadence.team), threshold):
             text = t._(
                 "This team has fewer than {threshold} people, so {manager} will not see any figures "
                 "from it — your answers stay with you.",

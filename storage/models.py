@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -30,6 +32,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from bot.domain import GroupKind, PromptAudience
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -67,6 +71,19 @@ REMOVED_MARK = "~"  # never valid in a command-language name, so a retired name 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def vocabulary(enum: type[StrEnum]) -> Enum:
+    """A column holding one of a StrEnum's values, stored as that value in a plain VARCHAR(16)
+    (no database enum type to migrate when a value is added); an unknown value is refused."""
+    return Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=16,
+        validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 class Workspace(Base):
@@ -138,23 +155,17 @@ class Team(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(64))
     name_key: Mapped[str] = mapped_column(String(128))  # name_key(name): how a team is looked up
-    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # A group of people; who leads and who belongs is in ``memberships`` (storage.relations).
+    kind: Mapped[GroupKind] = mapped_column(vocabulary(GroupKind), default=GroupKind.TEAM)
     # Opaque platform reference (channel, user group, Teams team) whose roster defines the members.
     binding: Mapped[str | None] = mapped_column(String(200), default=None)
 
-    manager: Mapped[Person] = relationship()
+    workspace: Mapped[Workspace] = relationship()
 
     @validates("name")
     def _keep_name_key(self, _field: str, value: str) -> str:
         self.name_key = name_key(value)
         return value
-
-
-class TeamMember(Base):
-    __tablename__ = "team_members"
-
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
 
 
 class Cadence(Base):
@@ -210,7 +221,7 @@ class ScheduleSlot(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cadence_id: Mapped[int] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(16))  # "manager" or "member" within the cadence's team
+    role: Mapped[PromptAudience] = mapped_column(vocabulary(PromptAudience))  # the team's lead or a member
     next_local_date: Mapped[date | None] = mapped_column(Date, default=None)
     next_due_at: Mapped[datetime | None] = mapped_column(default=None)
     last_local_date: Mapped[date | None] = mapped_column(Date, default=None)
@@ -231,7 +242,7 @@ class CadenceRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cadence_id: Mapped[int] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"))
     occurrence_date: Mapped[date] = mapped_column(Date)
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[PromptAudience] = mapped_column(vocabulary(PromptAudience))
     prompt_ids: Mapped[list[Any]] = mapped_column(JSON)
     digest_sent_at: Mapped[datetime | None] = mapped_column(default=None)
     # The privacy threshold promised in this run's nudges; lowering the workspace's K later never
@@ -245,7 +256,7 @@ class PromptRotation(Base):
     __tablename__ = "prompt_rotations"
 
     cadence_id: Mapped[int] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"), primary_key=True)
-    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    role: Mapped[PromptAudience] = mapped_column(vocabulary(PromptAudience), primary_key=True)
     used: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
@@ -263,7 +274,7 @@ class Checkin(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("cadence_runs.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     occurrence_date: Mapped[date] = mapped_column(Date)
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[PromptAudience] = mapped_column(vocabulary(PromptAudience))
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(16), default="open")  # open, done, closed, missed, declined
     current_question: Mapped[int] = mapped_column(Integer, default=0)
@@ -301,16 +312,19 @@ class Answer(Base):
 
 
 class Digest(Base):
-    """What a manager was shown for one cadence run: aggregates only, kept for App Home."""
+    """The results of one cadence run, computed once when the run closed: numbers per prompt id and
+    the comments that passed the threshold (``bot.aggregates``), rendered per viewer and language
+    whenever they are sent or shown. Digests written before migration 0006 have no ``aggregate``,
+    only the chat text their manager was sent (``parts``), and are shown as they were."""
 
     __tablename__ = "digests"
     __table_args__ = (UniqueConstraint("run_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("cadence_runs.id", ondelete="CASCADE"))
-    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column()
-    parts: Mapped[list[Any]] = mapped_column(JSON)
+    aggregate: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    parts: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
 
 
 class OutboxMessage(Base):
@@ -395,3 +409,8 @@ class InboundQueueItem(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     done_at: Mapped[datetime | None] = mapped_column(default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+# The relationship tables live in a module of their own; importing it here puts them on Base.metadata
+# wherever the models are used (migrations, create_all, tests).
+import storage.relations  # noqa: E402, F401

@@ -16,8 +16,10 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, select, text
 
+from bot.domain import Role
 from storage.db import Database, database_url
-from storage.models import Cadence, Person, Team, TeamMember, name_key
+from storage.models import Cadence, Person, Team, name_key
+from storage.relations import Membership
 from tests.conftest import PG_SKIP, PG_URL
 
 CREATED = datetime(2026, 11, 1, 12, 0)
@@ -136,8 +138,10 @@ def test_upgrading_from_0003_gives_every_name_its_key(bare_database: Database) -
         teams = {t.id: t.name_key for t in session.scalars(select(Team))}
         cadences = {c.id: c.name_key for c in session.scalars(select(Cadence))}
         people = {p.id: p.display_key for p in session.scalars(select(Person))}
-        members = session.execute(select(TeamMember.team_id, TeamMember.person_id)).all()
-    assert members == [(arzte, bert)]  # rebuilding the tables lost nothing
+        members = session.execute(
+            select(Membership.group_id, Membership.person_id).where(Membership.role == Role.MEMBER)
+        ).all()
+    assert members == [(arzte, bert)]  # rebuilding the tables lost nothing (0006 moved it to memberships)
     assert teams == {arzte: "ärzte", upper: "team", lower: f"team~{lower}", elsewhere: "team"}
     assert cadences == {nu: "ñu", nu_clash: f"ñu~{nu_clash}", retired: "alt~7", longest: "x" * 64}
     assert people == {anna: "ärztin ölmann", bert: name_key("İSTANBUL Bert"), olga: "strasse"}
