@@ -140,4 +140,5 @@ def authors_in(session: Session, aggregate: RunAggregate) -> dict[int, str]:
     ids = {c.author for p in aggregate.prompts for c in p.comments or ()}
     if not ids or not aggregate.named:
         return {}
-    return dict(session.execute(select(Person.id, Person.display_name).where(Person.id.in_(ids))).tuples())
+    rows = session.execute(select(Person.id, Person.display_name).where(Person.id.in_(ids))).tuples()
+    return {person_id: name for person_id, name in rows}

@@ -167,11 +167,10 @@ def adherence(session: Session, viewer: Person, subject: Person) -> Adherence | 
     """The subject's check-ins by outcome, if the viewer may see it (themselves, or their coach)."""
     if not may_see(standings_toward_person(session, viewer, subject), Sight.ADHERENCE):
         return None
-    rows = dict(
-        session.execute(
-            select(Checkin.state, func.count()).where(Checkin.person_id == subject.id).group_by(Checkin.state)
-        ).tuples()
-    )
+    found = session.execute(
+        select(Checkin.state, func.count()).where(Checkin.person_id == subject.id).group_by(Checkin.state)
+    ).tuples()
+    rows = {state: count for state, count in found}
     return Adherence(
         answered=rows.get("done", 0) + rows.get("closed", 0),
         skipped=rows.get("declined", 0),
