@@ -178,15 +178,34 @@ def adherence(session: Session, viewer: Person, subject: Person) -> Adherence | 
     )
 
 
+_STANDING_WORDS = {
+    Standing.SELF: "themselves",
+    Standing.LEAD: "a team they lead",
+    Standing.MANAGER: "people below them in reporting lines",
+    Standing.COACH: "their coachees",
+    Standing.ADMIN: "any team, as an admin",
+    Standing.PEER: "a teammate, or someone with the same manager",
+    Standing.NONE: "anyone else",
+}
+_SIGHT_WORDS = {
+    Sight.ANSWERS: "answers, one by one",
+    Sight.RESULTS: "group results (counts, averages, comments)",
+    Sight.ADHERENCE: "check-ins answered, skipped, missed",
+    Sight.PARTICIPATION: "participation of finished runs",
+}
+_GATE_WORDS = {Gate.ALWAYS: "yes", Gate.FROM_K: "from K people", Gate.NEVER: "—"}
+
+
 def policy_table() -> str:
-    """:data:`POLICY` as the Markdown table in README's privacy model."""
-    words = {Gate.ALWAYS: "yes", Gate.FROM_K: "from K people", Gate.NEVER: "—"}
+    """:data:`POLICY` as the Markdown table in README's privacy model (a test keeps them equal)."""
     lines = [
-        "| Viewer ↓ · sees → | " + " | ".join(s.value for s in Sight) + " |",
+        "| A viewer looking at … | " + " | ".join(_SIGHT_WORDS[s] for s in Sight) + " |",
         "|---|" + "---|" * len(Sight),
     ]
     lines += [
-        f"| {standing.value} | " + " | ".join(words[POLICY[standing][s]] for s in Sight) + " |"
+        f"| {_STANDING_WORDS[standing]} (`{standing.value}`) | "
+        + " | ".join(_GATE_WORDS[POLICY[standing][s]] for s in Sight)
+        + " |"
         for standing in Standing
     ]
     return "\n".join(lines)
