@@ -34,8 +34,7 @@ def label(session: Session, checkin: Checkin, t: Tr) -> str:
 
 def promised_threshold(session: Session, run: CadenceRun, cadence: Cadence) -> int:
     """The K this run's nudges promise: the one fixed with the run, or today's if that is stricter."""
-    workspace = session.get_one(Workspace, cadence.workspace_id)
-    return max(run.threshold or 0, visibility.effective_threshold(workspace.threshold))
+    return visibility.run_threshold(run, session.get_one(Workspace, cadence.workspace_id))
 
 
 def nudge(

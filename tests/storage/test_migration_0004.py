@@ -7,44 +7,17 @@ which 0003 allowed and 0004's unique keys would not), then upgraded to head, on 
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 
-import pytest
 from alembic import command
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
 from bot.domain import Role
-from storage.db import Database, database_url
+from storage.db import Database
 from storage.models import Cadence, Person, Team, name_key
 from storage.relations import Membership
-from tests.conftest import PG_SKIP, PG_URL
 
 CREATED = datetime(2026, 11, 1, 12, 0)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def bare_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """An empty database (no schema yet), so the test chooses the revision to build."""
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'old.db'}")
-        yield db
-        db.dispose()
-        return
-    if not PG_URL:
-        pytest.skip(PG_SKIP)
-    url, schema = database_url(PG_URL), f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = Database(url, connect_args={"options": f"-csearch_path={schema}"})
-    yield db
-    db.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 def _insert(db: Database, table: str, **values: object) -> int:

@@ -20,13 +20,7 @@ from bot.prompts import PromptLibrary
 from storage.db import Database
 from storage.models import Digest, Person, Team
 from storage.relations import Membership
-from tests.storage.test_migration_0004 import (  # noqa: F401 - bare_database is a fixture
-    CREATED,
-    _insert,
-    _person,
-    _workspace,
-    bare_database,
-)
+from tests.storage.test_migration_0004 import CREATED, _insert, _person, _workspace
 
 
 def _team(db: Database, workspace: int, name: str, manager: int) -> int:
