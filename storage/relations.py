@@ -11,7 +11,8 @@ from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.domain import Role
-from storage.models import Base, vocabulary
+from storage.column_types import vocabulary
+from storage.models import Base
 
 
 class Membership(Base):
