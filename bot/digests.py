@@ -113,10 +113,8 @@ def render(
             )
         )
     ]
-    may_see_results = visibility.may_see(standings, Sight.RESULTS, count=aggregate.respondents, k=k)
-    if not may_see_results or not visibility.may_see(
-        standings, Sight.PARTICIPATION, count=aggregate.invited, k=k
-    ):
+    shown = visibility.participation(standings, aggregate.respondents, aggregate.invited, k=k, closed=True)
+    if shown is None or not visibility.may_see(standings, Sight.RESULTS, count=aggregate.respondents, k=k):
         parts.append(
             Para(
                 t._(

@@ -115,6 +115,7 @@ def glance(session: Session, admin: Person, t: Tr) -> tuple[CadenceGlance, ...]:
             ids = list(session.scalars(select(Checkin.id).where(Checkin.run_id == last.id)))
             given = session.scalars(select(Answer).where(Answer.checkin_id.in_(ids))).all() if ids else []
             counts = visibility.participation(
+                visibility.standings_toward_team(session, admin, cadence.team),
                 visibility.respondents(given),
                 len(ids),
                 k=visibility.run_threshold(last, workspace),

@@ -281,8 +281,11 @@ def results(respondent_count: int, *, k: int) -> bool:
     return enough(respondent_count, k)
 
 
-def participation(answered: int, invited: int, *, k: int, closed: bool) -> tuple[int, int] | None:
-    """``(answered, invited)`` for a run, only once its window closed and for groups of at least k."""
-    if not closed or not enough(invited, k):
+def participation(
+    standings: Iterable[Standing], answered: int, invited: int, *, k: int, closed: bool
+) -> tuple[int, int] | None:
+    """``(answered, invited)`` for a run, only once its window closed, for groups of at least k, and
+    only for a viewer whose standing sees participation."""
+    if not closed or not may_see(standings, Sight.PARTICIPATION, count=invited, k=k):
         return None
     return answered, invited
