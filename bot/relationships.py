@@ -79,7 +79,11 @@ def teams_of(session: Session, person: Person) -> list[Team]:
 
 def in_several_teams(session: Session, person_id: int) -> bool:
     """Whether the person leads or belongs to more than one team (their messages then name the team)."""
-    teams = select(func.count(func.distinct(Membership.group_id))).where(Membership.person_id == person_id)
+    teams = (
+        select(func.count(func.distinct(Membership.group_id)))
+        .join(Team, Team.id == Membership.group_id)
+        .where(Membership.person_id == person_id, Team.kind == GroupKind.TEAM)
+    )
     return (session.scalar(teams) or 0) > 1
 
 
@@ -189,4 +193,6 @@ def _people(session: Session, ids: Select[int]) -> list[Person]:
 
 
 def _teams(session: Session, ids: Select[int]) -> list[Team]:
-    return list(session.scalars(select(Team).where(Team.id.in_(ids)).order_by(Team.name_key)))
+    """The teams among these group ids (circles and cohorts are groups, not teams)."""
+    found = select(Team).where(Team.id.in_(ids), Team.kind == GroupKind.TEAM).order_by(Team.name_key)
+    return list(session.scalars(found))

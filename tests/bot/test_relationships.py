@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot import relationships as rel
+from bot.domain import GroupKind
 from storage.db import Database
 from storage.models import Person, Team, Workspace
 
@@ -96,6 +97,22 @@ def test_a_lead_is_never_counted_among_their_own_members(
     rel.add_members(session, teams["south"], [p["sam"].id])  # data that says both: the lead wins
     assert names(rel.members_of(session, teams["south"])) == ["xia", "yan"]
     assert rel.member_count(session, teams["south"]) == 2
+
+
+def test_circles_and_cohorts_are_groups_of_their_own_kind(org: Org) -> None:
+    session, p, teams = org
+    circle = Team(workspace_id=p["xia"].workspace_id, name="readers", kind=GroupKind.CIRCLE)
+    cohort = Team(workspace_id=p["xia"].workspace_id, name="pilot", kind=GroupKind.COHORT)
+    session.add_all([circle, cohort])
+    session.flush()
+    rel.add_members(session, circle, [p["xia"].id, p["zed"].id])
+    rel.add_to_cohort(session, cohort=cohort, team=teams["south"])
+    rel.add_to_cohort(session, cohort=cohort, team=teams["north"])
+    assert names(rel.members_of(session, circle)) == ["xia", "zed"]
+    assert [t.name for t in rel.teams_of_cohort(session, cohort)] == ["north", "south"]
+    # A circle is not a second team: Xia's messages still need not name her team.
+    assert [t.name for t in rel.teams_of(session, p["xia"])] == ["south"]
+    assert not rel.in_several_teams(session, p["xia"].id)
 
 
 def test_the_org_below_a_person_is_transitive_and_ends_on_a_cycle(
