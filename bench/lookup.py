@@ -56,10 +56,12 @@ def populate(db: Database, people: int, *, due: int = DUE) -> None:
         "granted_admin, platform_admin, reachable, created_at) "
         f"SELECT g, 1, 'u' || g, 'u' || g, 'u' || g, 'UTC', 'en', false, false, true, '{now}' "
         f"FROM generate_series(1, {people}) g",
-        "INSERT INTO teams (id, workspace_id, name, name_key, manager_id) "
-        f"SELECT g, 1, 't' || g, 't' || g, (g - 1) * {TEAM} + 1 FROM generate_series(1, {teams}) g",
-        "INSERT INTO team_members (team_id, person_id) "
-        f"SELECT (g - 1) / {TEAM} + 1, g FROM generate_series(1, {people}) g",
+        "INSERT INTO teams (id, workspace_id, name, name_key, kind) "
+        f"SELECT g, 1, 't' || g, 't' || g, 'team' FROM generate_series(1, {teams}) g",
+        # The first person of each team leads it; everyone else is a member.
+        "INSERT INTO memberships (group_id, person_id, role) "
+        f"SELECT (g - 1) / {TEAM} + 1, g, CASE WHEN (g - 1) % {TEAM} = 0 THEN 'lead' ELSE 'member' END "
+        f"FROM generate_series(1, {people}) g",
         "INSERT INTO cadences (id, workspace_id, team_id, name, name_key, audience, recurrence, at_time, "
         "questions, window_minutes, anonymous, reminder_after_minutes, reminder_max, paused, anchor, "
         "created_at) "

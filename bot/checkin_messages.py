@@ -10,16 +10,16 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import outbox, privacy
-from bot.domain import PromptKind
+from bot import outbox, relationships, visibility
+from bot.domain import PromptAudience, PromptKind
 from bot.i18n import Tr, tr
 from bot.messages import Choice, Choices, Para, Part, Quote
 from bot.opening import BatchFacts
 from bot.prompts import Prompt, PromptLibrary
-from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, Team, TeamMember, Workspace
+from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, Workspace
 
 
 def label(session: Session, checkin: Checkin, t: Tr, *, facts: BatchFacts | None = None) -> str:
@@ -29,31 +29,17 @@ def label(session: Session, checkin: Checkin, t: Tr, *, facts: BatchFacts | None
     """
     cadence = checkin.cadence
     if facts is not None:
-        teams = facts.team_counts.get(checkin.person_id, 0)
+        several = facts.team_counts.get(checkin.person_id, 0) > 1
     else:
-        led = set(session.scalars(select(Team.id).where(Team.manager_id == checkin.person_id)))
-        member_of = set(
-            session.scalars(select(TeamMember.team_id).where(TeamMember.person_id == checkin.person_id))
-        )
-        teams = len(led | member_of)
-    if teams > 1:
+        several = relationships.in_several_teams(session, checkin.person_id)
+    if several:
         return t._("{team} · {cadence}", team=cadence.team.name, cadence=cadence.label)
     return cadence.label
 
 
 def promised_threshold(session: Session, run: CadenceRun, cadence: Cadence) -> int:
     """The K this run's nudges promise: the one fixed with the run, or today's if that is stricter."""
-    workspace = session.get_one(Workspace, cadence.workspace_id)
-    return max(run.threshold or 0, privacy.effective_threshold(workspace.threshold))
-
-
-def _team_size(session: Session, team: Team) -> int:
-    count = session.scalar(
-        select(func.count())
-        .select_from(TeamMember)
-        .where(TeamMember.team_id == team.id, TeamMember.person_id != team.manager_id)
-    )
-    return int(count or 0)
+    return visibility.run_threshold(run, session.get_one(Workspace, cadence.workspace_id))
 
 
 def nudge(
@@ -79,11 +65,15 @@ def nudge(
             )
         )
     ]
-    if checkin.role == "member":
+    if checkin.role == PromptAudience.MEMBER:
         threshold = promised_threshold(session, run, cadence)
-        manager = cadence.team.manager.display_name
-        size = facts.team_sizes.get(cadence.team_id, 0) if facts else _team_size(session, cadence.team)
-        if size < threshold:
+        manager = relationships.lead_of(session, cadence.team).display_name
+        size = (
+            facts.team_sizes.get(cadence.team_id, 0)
+            if facts
+            else relationships.member_count(session, cadence.team)
+        )
+        if not visibility.enough(size, threshold):
             text = t._(
                 "This team has fewer than {threshold} people, so {manager} will not see any figures "
                 "from it — your answers stay with you.",

@@ -22,7 +22,7 @@ from bot.checkin_words import DEFAULT_SNOOZE, read_word
 from bot.commands import CommandError, NeedsForm, parse
 from bot.commands import ast as A
 from bot.context import Context
-from bot.domain import PromptKind
+from bot.domain import PromptAudience, PromptKind
 from bot.messages import Reply
 from bot.opening import BatchFacts
 from bot.prompts import PromptLibrary
@@ -53,7 +53,7 @@ def open_checkin(
     *,
     cadence: Cadence,
     person: Person,
-    role: str,
+    role: PromptAudience,
     occurrence_date: date,
     now: datetime,
 ) -> Checkin | None:
@@ -80,7 +80,7 @@ def start_checkin(
     *,
     cadence: Cadence,
     person: Person,
-    role: str,
+    role: PromptAudience,
     occurrence_date: date,
     now: datetime,
     facts: BatchFacts,
@@ -112,7 +112,7 @@ def start_checkin(
         person_id=person.id,
         occurrence_date=occurrence_date,
         role=role,
-        anonymous=cadence.anonymous and role == "member",
+        anonymous=cadence.anonymous and role == PromptAudience.MEMBER,
         opened_at=send_at,
         closes_at=closes_at,
         next_reminder_at=reminder_at,

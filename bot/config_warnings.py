@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from datetime import time
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import people, privacy
+from bot import people, relationships, visibility
 from bot.cadence_text import weekday_name, weekday_names
 from bot.commands import CommandError, parse_recurrence
 from bot.domain import Audience, Recurrence
 from bot.i18n import Tr
-from storage.models import Cadence, TeamMember, Workspace
+from storage.models import Cadence, Workspace
 
 MIN_NUDGE_MINUTES = 60
 """Quiet hours that leave less than this much of a day are warned about."""
@@ -73,25 +73,13 @@ def _never_fires_text(t: Tr, cadence: Cadence, workdays: frozenset[int]) -> str:
     )
 
 
-def member_count(session: Session, cadence: Cadence) -> int:
-    """Members of the cadence's team, the manager not counted (they are not asked as a member)."""
-    return (
-        session.scalar(
-            select(func.count()).where(
-                TeamMember.team_id == cadence.team_id, TeamMember.person_id != cadence.team.manager_id
-            )
-        )
-        or 0
-    )
-
-
 def too_small(session: Session, cadence: Cadence, workspace: Workspace) -> tuple[int, int] | None:
     """``(members, k)`` when a members cadence's team can never reach the threshold; else None."""
     if cadence.audience not in (Audience.MEMBERS, Audience.BOTH):
         return None
-    k = privacy.workspace_threshold(workspace)
-    count = member_count(session, cadence)
-    return None if privacy.enough(count, k) else (count, k)
+    k = visibility.workspace_threshold(workspace)
+    count = relationships.member_count(session, cadence.team)
+    return None if visibility.enough(count, k) else (count, k)
 
 
 def too_small_text(t: Tr, cadence: Cadence, count: int, k: int) -> str:
@@ -160,7 +148,7 @@ def quiet_hours_warning(t: Tr, workspace: Workspace) -> str | None:
 
 def warnings_for(session: Session, cadence: Cadence, t: Tr) -> list[str]:
     """Everything about one cadence that will not work as its admin probably expects."""
-    workspace = cadence.team.manager.workspace
+    workspace = cadence.team.workspace
     found: list[str] = []
     workdays = people.workdays_of(workspace)
     if never_fires(cadence, workdays):

@@ -1,26 +1,29 @@
-"""The manager's digest: one message per cadence run, aggregates only, every rule from bot.privacy.
+"""The team digest: one per cadence run, aggregates only, every rule from bot.visibility.
 
-The digest is written in the manager's language, stored (App Home shows it) and queued for the
-manager's next working moment, like nudges: a window that closes at night does not wake anyone.
-Every quote of a person's words carries their id (``Quote.author``, never shown) so that
-``privacy delete`` can take it out of the stored digest and of the message already sent.
+When a run's window has closed for everyone, its results are computed once and stored as numbers
+(:mod:`bot.aggregates`); each of the team's leads is then sent them rendered in their own language
+and queued for their next working moment, like nudges: a window that closes at night does not wake
+anyone. App Home and exports render the same stored numbers again for whoever may see them. Every
+comment carries its writer's id (``Quote.author``, never shown) so that ``privacy delete`` can
+take it out of the stored digest and of the messages already sent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from bot import outbox, people, privacy
-from bot.domain import PromptKind
-from bot.i18n import Tr, tr
+from bot import outbox, people, visibility
+from bot.aggregates import RunAggregate, aggregate_run, authors_in
+from bot.domain import PromptAudience, PromptKind
+from bot.i18n import tr
 from bot.messages import Para, Part, Quote
 from bot.prompts import PromptLibrary
 from bot.schedule import next_working_moment
-from storage.models import Answer, Cadence, CadenceRun, Checkin, Digest, Person, ScheduleSlot, TeamMember
+from bot.visibility import Sight
+from storage.models import Cadence, CadenceRun, Checkin, Digest, Person, ScheduleSlot
 
 
 def ready_runs(*, now: datetime, claim: bool) -> Select[CadenceRun]:
@@ -33,7 +36,7 @@ def ready_runs(*, now: datetime, claim: bool) -> Select[CadenceRun]:
         ScheduleSlot.next_due_at.is_not(None),
     )
     ready = select(CadenceRun).where(
-        CadenceRun.role == "member",
+        CadenceRun.role == PromptAudience.MEMBER,
         CadenceRun.digest_sent_at.is_(None),
         ~still_open.exists(),
         ~still_due.exists(),
@@ -59,43 +62,47 @@ def send_ready(session: Session, library: PromptLibrary, *, now: datetime, claim
         if not checkins:
             continue
         cadence = session.get_one(Cadence, run.cadence_id)
-        manager = cadence.team.manager
-        parts = build(session, library, cadence, run, checkins, locale=manager.locale)
+        aggregate = aggregate_run(session, library, cadence, run, checkins)
         run.digest_sent_at = now
-        session.add(
-            Digest(run_id=run.id, manager_id=manager.id, created_at=now, parts=outbox.encode_parts(parts))
-        )
-        outbox.enqueue(
-            session,
-            key=f"digest:{run.id}",
-            person=manager,
-            kind="digest",
-            now=now,
-            not_before=next_working_moment(now, people.policy_for(session, manager)),
-            parts=parts,
-        )
+        session.add(Digest(run_id=run.id, created_at=now, aggregate=aggregate.to_json()))
+        for lead in visibility.results_viewers(session, cadence.team):
+            outbox.enqueue(
+                session,
+                key=f"digest:{run.id}:{lead.id}",
+                person=lead,
+                kind="digest",
+                now=now,
+                not_before=next_working_moment(now, people.policy_for(session, lead)),
+                parts=render(session, library, cadence, run, aggregate, viewer=lead),
+            )
         sent += 1
     return sent
 
 
-def build(
+def shown_to(session: Session, library: PromptLibrary, digest: Digest, *, viewer: Person) -> tuple[Part, ...]:
+    """A stored digest as the viewer may see it, in their language (as it was sent, if it was
+    written before results were stored as numbers)."""
+    if digest.aggregate is None:
+        return outbox.decode_parts(digest.parts or [])
+    run = session.get_one(CadenceRun, digest.run_id)
+    cadence = session.get_one(Cadence, run.cadence_id)
+    aggregate = RunAggregate.from_json(digest.aggregate)
+    return render(session, library, cadence, run, aggregate, viewer=viewer)
+
+
+def render(
     session: Session,
     library: PromptLibrary,
     cadence: Cadence,
     run: CadenceRun,
-    checkins: Sequence[Checkin],
+    aggregate: RunAggregate,
     *,
-    locale: str,
+    viewer: Person,
 ) -> tuple[Part, ...]:
-    t = tr(locale)
-    k = privacy.run_threshold(run, cadence.team.manager.workspace)
-    ids = [c.id for c in checkins]
-    answers = [
-        a
-        for a in session.scalars(select(Answer).where(Answer.checkin_id.in_(ids))).all()
-        if privacy.counts(a)
-    ]
-    answered = privacy.respondents(answers)
+    """The digest's text for one viewer, in their language, showing only what they may see."""
+    t = tr(viewer.locale)
+    standings = visibility.standings_toward_team(session, viewer, cadence.team)
+    k = aggregate.k
     parts: list[Part] = [
         Para(
             t._(
@@ -106,8 +113,8 @@ def build(
             )
         )
     ]
-    counts = privacy.participation(answered, len(checkins), k=k, closed=True)
-    if counts is None or not privacy.results(answered, k=k):
+    shown = visibility.participation(standings, aggregate.respondents, aggregate.invited, k=k, closed=True)
+    if shown is None or not visibility.may_see(standings, Sight.RESULTS, count=aggregate.respondents, k=k):
         parts.append(
             Para(
                 t._(
@@ -117,67 +124,66 @@ def build(
                 )
             )
         )
-        parts.extend(_needs_app(session, cadence, t))
+        parts.extend(_needs_app(session, aggregate, viewer))
         return tuple(parts)
     parts.append(
         Para(
             t.n_(
                 "{answered} of {count} person answered.",
                 "{answered} of {count} people answered.",
-                counts[1],
-                answered=t.number(counts[0]),
+                aggregate.invited,
+                answered=t.number(aggregate.respondents),
             )
         )
     )
-    named = privacy.attributed(checkins)
-    by_checkin = {c.id: c for c in checkins}
-    names = {c.person_id: c.person.display_name for c in checkins}
+    names = authors_in(session, aggregate)
     hidden = t._("_Fewer than {k} answers — not shown._", k=t.number(k))
-    for index, prompt_id in enumerate(run.prompt_ids):
-        prompt = library.get(prompt_id)
-        given = [a for a in answers if a.question == index]
-        parts.append(Para(f"*{prompt.text_for(locale)}*"))
-        if prompt.kind == PromptKind.RATING:
-            summary = privacy.rating_summary([a.rating for a in given if a.rating is not None], k=k)
-            if summary is None:
+    for result in aggregate.prompts:
+        parts.append(Para(f"*{library.get(result.prompt_id).text_for(viewer.locale)}*"))
+        if result.kind == PromptKind.RATING:
+            if (
+                result.distribution is None
+                or result.mean is None
+                or not visibility.may_see(standings, Sight.RESULTS, count=result.answers, k=k)
+            ):
                 parts.append(Para(hidden))
-            else:
-                bars = "  ".join(f"{n}: {t.number(c)}" for n, c in enumerate(summary.distribution, start=1))
-                parts.append(
-                    Para(
-                        t.n_(
-                            "Average {mean} / 5 from {count} answer ({bars})",
-                            "Average {mean} / 5 from {count} answers ({bars})",
-                            summary.count,
-                            mean=t.number(summary.mean, digits=1),
-                            bars=bars,
-                        )
+                continue
+            bars = "  ".join(f"{n}: {t.number(c)}" for n, c in enumerate(result.distribution, start=1))
+            parts.append(
+                Para(
+                    t.n_(
+                        "Average {mean} / 5 from {count} answer ({bars})",
+                        "Average {mean} / 5 from {count} answers ({bars})",
+                        result.answers,
+                        mean=t.number(result.mean, digits=1),
+                        bars=bars,
                     )
                 )
+            )
             continue
-        items = [(by_checkin[a.checkin_id].person_id, a.text) for a in given]
-        shown = privacy.comments(items, k=k, named=named)
-        if shown is None:
+        if result.comments is None:
             parts.append(Para(hidden))
             continue
-        for author, text in shown:
-            if named:
-                parts.append(Quote(t._("{name}: {text}", name=names[author], text=text), author=author))
+        for comment in result.comments:
+            if aggregate.named:
+                name = names.get(comment.author, "")
+                parts.append(
+                    Quote(t._("{name}: {text}", name=name, text=comment.text), author=comment.author)
+                )
             else:
-                parts.append(Quote(text, author=author))
-    parts.extend(_needs_app(session, cadence, t))
+                parts.append(Quote(comment.text, author=comment.author))
+    parts.extend(_needs_app(session, aggregate, viewer))
     return tuple(parts)
 
 
-def _needs_app(session: Session, cadence: Cadence, t: Tr) -> list[Part]:
-    """Operational, not evaluative: who cannot receive check-ins until they install the app."""
-    waiting = session.scalars(
-        select(Person.display_name)
-        .join(TeamMember, TeamMember.person_id == Person.id)
-        .where(TeamMember.team_id == cadence.team_id, Person.reachable.is_(False))
-    ).all()
+def _needs_app(session: Session, aggregate: RunAggregate, viewer: Person) -> list[Part]:
+    """Operational, not evaluative: who could not receive the run's check-ins (no app installed)."""
+    if not aggregate.unreachable:
+        return []
+    waiting = session.scalars(select(Person.display_name).where(Person.id.in_(aggregate.unreachable))).all()
     if not waiting:
         return []
+    t = tr(viewer.locale)
     return [
         Para(
             t._(
@@ -186,3 +192,21 @@ def _needs_app(session: Session, cadence: Cadence, t: Tr) -> list[Part]:
             )
         )
     ]
+
+
+def visible_digests(
+    session: Session, viewer: Person, *, limit: int
+) -> list[tuple[Digest, CadenceRun, Cadence]]:
+    """The latest stored digests of the teams whose results the viewer may see, newest first."""
+    teams = [team.id for team in visibility.teams_whose_results(session, viewer)]
+    if not teams:
+        return []
+    rows = session.execute(
+        select(Digest, CadenceRun, Cadence)
+        .join(CadenceRun, CadenceRun.id == Digest.run_id)
+        .join(Cadence, Cadence.id == CadenceRun.cadence_id)
+        .where(Cadence.team_id.in_(teams))
+        .order_by(Digest.created_at.desc(), Digest.id.desc())
+        .limit(limit)
+    ).tuples()
+    return list(rows)

@@ -1,4 +1,9 @@
-"""Value types shared by the whole core: roles, audiences, prompt tags, recurrences."""
+"""Value types shared by the whole core: relationships, audiences, prompt tags, recurrences.
+
+The relationship vocabulary (:class:`GroupKind`, :class:`Role`) is stored as it is written here
+(``storage.models`` keeps these values in its columns), so a value may be added but never renamed
+without a migration.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,20 @@ from enum import StrEnum
 from typing import Literal
 
 
+class GroupKind(StrEnum):
+    """What a group of people is: a team (today's only kind), a peer coaching circle, or a pilot
+    cohort (a group of teams, see ``cohort_teams``)."""
+
+    TEAM = "team"
+    CIRCLE = "circle"
+    COHORT = "cohort"
+
+
 class Role(StrEnum):
-    ADMIN = "admin"
-    MANAGER = "manager"
+    """A person's place in a group (``memberships.role``); one person may hold several roles in
+    several groups. A team's lead is who the command language calls its manager."""
+
+    LEAD = "lead"
     MEMBER = "member"
 
 
@@ -22,7 +38,8 @@ class Audience(StrEnum):
 
 
 class PromptAudience(StrEnum):
-    """Who a single prompt is written for."""
+    """Who a single prompt is written for, and so who a check-in, its run and its schedule slot are
+    for (the ``role`` columns): a team's lead (stored as "manager") or one of its members."""
 
     MANAGER = "manager"
     MEMBER = "member"

@@ -1,7 +1,8 @@
 """`privacy delete`: erase everything that can name the person, and say exactly what happened.
 
-Erased: their check-ins and answers; every quote of their words in stored digests and in outbox
-rows (found by ``Quote.author``); their vacations; what adapters keep (bot.holdings). A digest
+Erased: their check-ins and answers; every quote of their words in stored digests (the comments
+of a stored aggregate carry their writer's id) and in outbox rows (found by ``Quote.author``);
+their vacations; what adapters keep (bot.holdings). A digest
 message already delivered that quoted them *by name* is rewritten in place by an "update"
 message where the platform can edit messages. Stays: group totals (they cannot name anyone),
 the profile and team membership (an admin's decision).
@@ -17,10 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from bot import outbox, planner
+from bot.aggregates import RunAggregate
 from bot.context import Context
 from bot.i18n import Tr
 from bot.messages import Para, Part, Quote, Reply
@@ -83,15 +85,19 @@ def _scrub_digests(
     if not runs:
         return
     for digest in session.scalars(select(Digest).where(Digest.run_id.in_(runs))).all():
-        digest.parts, removed = _without(digest.parts, person.id)
-        result.quotes += removed
-    originals = session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.kind == "digest", OutboxMessage.dedupe_key.in_([f"digest:{r}" for r in runs])
-        )
-    ).all()
+        if digest.aggregate is not None:
+            aggregate, removed = RunAggregate.from_json(digest.aggregate).without(person.id)
+            digest.aggregate = aggregate.to_json()
+            result.quotes += removed
+        if digest.parts is not None:  # a digest stored as text (before migration 0006)
+            digest.parts, removed = _without(digest.parts, person.id)
+            result.quotes += removed
+    # One digest message per lead (``digest:<run>:<lead>``), or one per run before migration 0006.
+    keys = [OutboxMessage.dedupe_key.in_([f"digest:{r}" for r in runs])]
+    keys += [OutboxMessage.dedupe_key.like(f"digest:{r}:%") for r in sorted(runs)]
+    originals = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "digest", or_(*keys))).all()
     for original in originals:
-        run_id = int(original.dedupe_key.split(":", 1)[1])
+        run_id = int(original.dedupe_key.split(":")[1])
         original.parts, removed = _without(original.parts, person.id)
         updates = session.scalars(
             select(OutboxMessage).where(OutboxMessage.replaces_id == original.id).order_by(OutboxMessage.id)

@@ -1,7 +1,8 @@
 """`privacy` and `privacy export`: everything Coachbot keeps about the person asking.
 
 That is their profile, teams, vacations, check-ins and answers; for a manager also the teams they
-manage and the digests they received (as stored, which is what they were shown); and whatever
+manage and those teams' digests (rendered from the stored results as bot.visibility lets them see
+them); and whatever
 the adapters keep (bot.holdings), which each adapter describes and exports itself.
 """
 
@@ -13,23 +14,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import outbox, privacy
+from bot import digests, relationships, visibility
 from bot.events import Actor
 from bot.holdings import Holding
 from bot.i18n import tr
 from bot.messages import Para, Part, plain_text
 from bot.prompts import PromptLibrary
-from storage.models import (
-    Answer,
-    Cadence,
-    CadenceRun,
-    Checkin,
-    Digest,
-    Person,
-    Team,
-    TeamMember,
-    Vacation,
-)
+from storage.models import Answer, Checkin, Person, Vacation
+
+DIGESTS_KEPT = 10_000
+"""More digests than any team collects in decades: exports list all of them."""
 
 
 def actor_of(person: Person) -> Actor:
@@ -38,18 +32,11 @@ def actor_of(person: Person) -> Actor:
 
 
 def _member_of(session: Session, person: Person) -> list[str]:
-    return list(
-        session.scalars(
-            select(Team.name)
-            .join(TeamMember, TeamMember.team_id == Team.id)
-            .where(TeamMember.person_id == person.id)
-            .order_by(Team.name)
-        )
-    )
+    return sorted(team.name for team in relationships.teams_of(session, person))
 
 
 def _manages(session: Session, person: Person) -> list[str]:
-    return list(session.scalars(select(Team.name).where(Team.manager_id == person.id).order_by(Team.name)))
+    return sorted(team.name for team in relationships.teams_led_by(session, person))
 
 
 def privacy_parts(session: Session, person: Person, holdings: Sequence[Holding] = ()) -> tuple[Part, ...]:
@@ -91,7 +78,7 @@ def privacy_parts(session: Session, person: Person, holdings: Sequence[Holding] 
     ]
     managed = _manages(session, person)
     if managed:
-        received = session.scalar(select(func.count()).where(Digest.manager_id == person.id)) or 0
+        received = len(digests.visible_digests(session, person, limit=DIGESTS_KEPT))
         parts.append(
             Para(
                 t._(
@@ -110,7 +97,7 @@ def privacy_parts(session: Session, person: Person, holdings: Sequence[Holding] 
                     "your manager sees totals and unattributed comments, and only when at least {k} people "
                     "answered; the threshold a check-in promised when it opened holds for its answers. "
                     "No one gets scores, rankings or sentiment about you.",
-                    k=t.number(privacy.workspace_threshold(person.workspace)),
+                    k=t.number(visibility.workspace_threshold(person.workspace)),
                 )
             ),
             Para(
@@ -158,13 +145,7 @@ def export(
     vacations = session.scalars(
         select(Vacation).where(Vacation.person_id == person.id).order_by(Vacation.start)
     )
-    digests = session.execute(
-        select(Digest, CadenceRun, Cadence)
-        .join(CadenceRun, CadenceRun.id == Digest.run_id)
-        .join(Cadence, Cadence.id == CadenceRun.cadence_id)
-        .where(Digest.manager_id == person.id)
-        .order_by(Digest.created_at)
-    ).all()
+    received = reversed(digests.visible_digests(session, person, limit=DIGESTS_KEPT))
     actor = actor_of(person)
     kept = {h.name: data for h in holdings if (data := h.export(actor)) is not None}
     return {
@@ -185,9 +166,9 @@ def export(
                 "team": cadence.team.name,
                 "date": run.occurrence_date.isoformat(),
                 "sent_at": d.created_at.isoformat(),
-                "text": plain_text(outbox.decode_parts(d.parts)),
+                "text": plain_text(digests.shown_to(session, library, d, viewer=person)),
             }
-            for d, run, cadence in digests
+            for d, run, cadence in received
         ],
         "kept_by_adapters": kept,
     }

@@ -18,9 +18,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from bot import people
+from bot import people, relationships
 from bot.schedule import LocalPolicy
-from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, Team, TeamMember, Vacation
+from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, Vacation
 
 Pair = tuple[int, int]
 """``(cadence_id, person_id)``"""
@@ -82,29 +82,10 @@ def gather(
             )
         ).tuples()
     )
-    facts.team_counts = _team_counts(session, person_ids)
-    team_ids = sorted({c.team_id for c, _, _ in due})
-    facts.team_sizes = {
-        team_id: int(size)
-        for team_id, size in session.execute(
-            select(TeamMember.team_id, func.count())
-            .join(Team, Team.id == TeamMember.team_id)
-            .where(TeamMember.team_id.in_(team_ids), TeamMember.person_id != Team.manager_id)
-            .group_by(TeamMember.team_id)
-        ).tuples()
-    }
+    facts.team_counts = relationships.team_counts(session, person_ids)
+    facts.team_sizes = relationships.member_counts(session, sorted({c.team_id for c, _, _ in due}))
     facts.commitments = _last_commitments(session, pairs)
     return facts
-
-
-def _team_counts(session: Session, person_ids: list[int]) -> dict[int, int]:
-    teams: dict[int, set[int]] = defaultdict(set)
-    led = select(Team.manager_id, Team.id).where(Team.manager_id.in_(person_ids))
-    member_of = select(TeamMember.person_id, TeamMember.team_id).where(TeamMember.person_id.in_(person_ids))
-    for query in (led, member_of):
-        for person_id, team_id in session.execute(query).tuples():
-            teams[person_id].add(team_id)
-    return {person_id: len(ids) for person_id, ids in teams.items()}
 
 
 def _last_commitments(session: Session, pairs: list[Pair]) -> dict[Pair, list[str]]:

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.commands import Mention
 from bot.events import Actor, ProfileSeen
 from bot.schedule import LocalPolicy, end_of_quiet_hours
-from storage.models import Person, Team, TeamMember, Vacation, Workspace, name_key
+from storage.models import Person, Team, Vacation, Workspace, name_key
 
 
 def valid_timezone(name: str | None) -> bool:
@@ -107,18 +107,6 @@ def resolve(session: Session, workspace: Workspace, mention: Mention) -> Person 
     )
 
 
-def members_of(session: Session, team: Team) -> list[Person]:
-    """A team's members (its manager is not one of them), oldest first."""
-    return list(
-        session.scalars(
-            select(Person)
-            .join(TeamMember, TeamMember.person_id == Person.id)
-            .where(TeamMember.team_id == team.id, Person.id != team.manager_id)
-            .order_by(Person.id)
-        )
-    )
-
-
 def parse_hhmm(value: str | None) -> time | None:
     if not value:
         return None
@@ -160,7 +148,7 @@ def sync_team(
     session: Session, *, platform: str, workspace: str, team: str, members: list[str], now: datetime
 ) -> None:
     """Make a platform-bound team's membership follow the platform roster; newcomers get the welcome."""
-    from bot import planner
+    from bot import planner, relationships
     from bot.welcome import welcome
 
     ws = workspace_for(session, platform=platform, external_id=workspace, now=now)
@@ -168,16 +156,11 @@ def sync_team(
     if row is None:
         return
     wanted = {ensure_person(session, Actor(platform, workspace, m), now=now).id for m in members}
-    wanted.discard(row.manager_id)
-    current = set(session.scalars(select(TeamMember.person_id).where(TeamMember.team_id == row.id)))
-    for person_id in wanted - current:
-        session.add(TeamMember(team_id=row.id, person_id=person_id))
-    session.flush()
+    wanted -= {lead.id for lead in relationships.leads_of(session, row)}
+    current = set(session.scalars(relationships.member_ids(row.id)))
+    relationships.add_members(session, row, sorted(wanted - current))
     for person_id in sorted(wanted - current):
         welcome(session, team=row, person=session.get_one(Person, person_id), now=now)
     if current - wanted:
-        session.execute(
-            delete(TeamMember).where(TeamMember.team_id == row.id, TeamMember.person_id.in_(current - wanted))
-        )
-    session.flush()
+        relationships.remove_members(session, row, current - wanted)
     planner.refresh_slots(session, team=row, now=now)

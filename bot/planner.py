@@ -15,27 +15,27 @@ from typing import Any
 from sqlalchemy import Select, delete, func, inspect, select
 from sqlalchemy.orm import Session, joinedload
 
-from bot import opening, people
+from bot import opening, people, relationships
 from bot.commands import parse_recurrence
-from bot.domain import Audience
+from bot.domain import Audience, PromptAudience
 from bot.prompts import PromptLibrary
 from bot.schedule import LocalPolicy, Occurrence, next_occurrence
 from storage.db import Database
-from storage.models import Cadence, Checkin, OutboxMessage, Person, ScheduleSlot, Team, TeamMember
+from storage.models import Cadence, Checkin, OutboxMessage, Person, ScheduleSlot, Team
 
 BATCH = 500
 FIRST_BATCH = 50
 """The first batch of a tick is small: its nudges can be on their way while the rest are opened."""
 
 
-def recipients(session: Session, cadence: Cadence) -> list[tuple[Person, str]]:
-    """``(person, role)`` pairs a cadence nudges; role is "manager" or "member"."""
+def recipients(session: Session, cadence: Cadence) -> list[tuple[Person, PromptAudience]]:
+    """``(person, role)`` pairs a cadence nudges: the team's leads and/or its members."""
     team = cadence.team
-    pairs: list[tuple[Person, str]] = []
+    pairs: list[tuple[Person, PromptAudience]] = []
     if cadence.audience in (Audience.MANAGER, Audience.BOTH):
-        pairs.append((team.manager, "manager"))
+        pairs.extend((lead, PromptAudience.MANAGER) for lead in relationships.leads_of(session, team))
     if cadence.audience in (Audience.MEMBERS, Audience.BOTH):
-        pairs.extend((m, "member") for m in people.members_of(session, team))
+        pairs.extend((m, PromptAudience.MEMBER) for m in relationships.members_of(session, team))
     return pairs
 
 
@@ -149,9 +149,7 @@ def refresh_slots(
     elif team is not None:
         query = query.where(Cadence.team_id == team.id)
     elif person is not None:
-        led = select(Team.id).where(Team.manager_id == person.id)
-        member_of = select(TeamMember.team_id).where(TeamMember.person_id == person.id)
-        query = query.where(Cadence.team_id.in_(led.union(member_of).scalar_subquery()))
+        query = query.where(Cadence.team_id.in_(relationships.team_ids_of(person.id)))
     for row in session.scalars(query).all():
         wanted = {
             (p.id, role): p for p, role in recipients(session, row) if person is None or p.id == person.id

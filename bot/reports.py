@@ -1,7 +1,7 @@
 """What people see about themselves and, for admins, about participation: status and App Home.
 
 The same read model feeds the `status` command and the platforms' home views, so they can never
-disagree; every group figure in it was allowed by bot.privacy. `privacy` and `privacy export` are
+disagree; every group figure in it was allowed by bot.visibility. `privacy` and `privacy export` are
 in bot.mydata, `privacy delete` in bot.erasure, `history` in bot.history.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from bot import outbox, people, privacy
+from bot import digests, people, relationships, visibility
 from bot.cadence_text import schedule_phrase
 from bot.config_warnings import workspace_warnings
 from bot.i18n import Tr, tr
@@ -24,10 +24,8 @@ from storage.models import (
     Cadence,
     CadenceRun,
     Checkin,
-    Digest,
     Person,
     ScheduleSlot,
-    Team,
     Vacation,
 )
 
@@ -46,21 +44,14 @@ def home(session: Session, person: Person, *, now: datetime, library: PromptLibr
         .where(ScheduleSlot.person_id == person.id, Cadence.removed_at.is_(None))
         .order_by(ScheduleSlot.next_due_at, Cadence.name)
     ).all()
-    is_manager = session.scalar(select(func.count()).where(Team.manager_id == person.id)) or 0
-    digests = session.execute(
-        select(Digest, CadenceRun, Cadence)
-        .join(CadenceRun, CadenceRun.id == Digest.run_id)
-        .join(Cadence, Cadence.id == CadenceRun.cadence_id)
-        .where(Digest.manager_id == person.id)
-        .order_by(Digest.created_at.desc())
-        .limit(5)
-    ).all()
+    is_manager = bool(relationships.teams_led_by(session, person))
+    latest = digests.visible_digests(session, person, limit=5)
     paused = sorted({c.label for _s, c in slots if c.paused})
     return HomeView(
         display_name=person.display_name,
         timezone=person.timezone,
         is_admin=person.is_admin,
-        is_manager=bool(is_manager),
+        is_manager=is_manager,
         open_checkins=tuple(
             OpenCheckin(c.id, cadence.label, c.current_question, len(c.run.prompt_ids), c.closes_at)
             for c, cadence in open_rows
@@ -76,8 +67,10 @@ def home(session: Session, person: Person, *, now: datetime, library: PromptLibr
             and s.next_due_at >= now
         ),
         digests=tuple(
-            DigestSummary(cadence.label, run.occurrence_date, outbox.decode_parts(d.parts))
-            for d, run, cadence in digests
+            DigestSummary(
+                cadence.label, run.occurrence_date, digests.shown_to(session, library, d, viewer=person)
+            )
+            for d, run, cadence in latest
         ),
         cadences=glance(session, person, t) if person.is_admin else (),
         needs_app=needs_app(session, person) if person.is_admin else (),
@@ -102,7 +95,7 @@ def _closed(session: Session, run: CadenceRun) -> bool:
 
 
 def glance(session: Session, admin: Person, t: Tr) -> tuple[CadenceGlance, ...]:
-    """Participation per cadence's latest closed run, as counts only, as bot.privacy allows."""
+    """Participation per cadence's latest closed run, as counts only, as bot.visibility allows."""
     workspace = admin.workspace
     rows: list[CadenceGlance] = []
     for cadence in session.scalars(
@@ -121,10 +114,11 @@ def glance(session: Session, admin: Person, t: Tr) -> tuple[CadenceGlance, ...]:
         if last is not None:
             ids = list(session.scalars(select(Checkin.id).where(Checkin.run_id == last.id)))
             given = session.scalars(select(Answer).where(Answer.checkin_id.in_(ids))).all() if ids else []
-            counts = privacy.participation(
-                privacy.respondents(given),
+            counts = visibility.participation(
+                visibility.standings_toward_team(session, admin, cadence.team),
+                visibility.respondents(given),
                 len(ids),
-                k=privacy.run_threshold(last, workspace),
+                k=visibility.run_threshold(last, workspace),
                 closed=True,
             )
             if counts is not None:
@@ -184,7 +178,7 @@ def status_parts(
         lines.append(
             t._(
                 "*Participation* (latest finished run; counts only for groups of at least {k})",
-                k=t.number(privacy.workspace_threshold(person.workspace)),
+                k=t.number(visibility.workspace_threshold(person.workspace)),
             )
         )
         for g in view.cadences:

@@ -13,19 +13,20 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from bot.domain import PromptAudience
-from bot.privacy import effective_threshold
 from bot.prompts import DEFAULT_SETS, PromptLibrary, choose_next
+from bot.visibility import effective_threshold
 from storage.models import Cadence, CadenceRun, PromptRotation, Workspace
 
 
-def prompt_set_for(cadence: Cadence, role: str) -> str:
+def prompt_set_for(cadence: Cadence, role: PromptAudience) -> str:
     return cadence.prompt_set or DEFAULT_SETS[PromptAudience(role)]
 
 
-def _choose_prompts(session: Session, library: PromptLibrary, cadence: Cadence, role: str) -> list[str]:
+def _choose_prompts(
+    session: Session, library: PromptLibrary, cadence: Cadence, role: PromptAudience
+) -> list[str]:
     """The next questions for this cadence and role, rotating without repeats until the set is used up."""
-    audience = PromptAudience.MANAGER if role == "manager" else PromptAudience.MEMBER
-    candidates = library.set(prompt_set_for(cadence, role)).for_audience(audience)
+    candidates = library.set(prompt_set_for(cadence, role)).for_audience(PromptAudience(role))
     rotation = session.get(PromptRotation, (cadence.id, role))
     if rotation is None:
         rotation = PromptRotation(cadence_id=cadence.id, role=role, used=[])
@@ -46,7 +47,7 @@ def fresh_after_wrap(ids: list[str], used: set[str]) -> list[str]:
 
 
 def run_for(
-    session: Session, library: PromptLibrary, cadence: Cadence, occurrence_date: date, role: str
+    session: Session, library: PromptLibrary, cadence: Cadence, occurrence_date: date, role: PromptAudience
 ) -> CadenceRun:
     """The run of this occurrence, created with the workspace's K of this moment as its promise.
 
@@ -78,7 +79,9 @@ def run_for(
     return run
 
 
-def _existing(session: Session, cadence: Cadence, occurrence_date: date, role: str) -> CadenceRun | None:
+def _existing(
+    session: Session, cadence: Cadence, occurrence_date: date, role: PromptAudience
+) -> CadenceRun | None:
     return session.scalar(
         select(CadenceRun).where(
             CadenceRun.cadence_id == cadence.id,
@@ -92,7 +95,7 @@ def _is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _lock_rotation(session: Session, cadence: Cadence, role: str) -> None:
+def _lock_rotation(session: Session, cadence: Cadence, role: PromptAudience) -> None:
     """Hold the (cadence, role) rotation row until commit: the one lock every run creator takes."""
     session.execute(
         pg_insert(PromptRotation)

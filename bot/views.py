@@ -43,7 +43,7 @@ class CadenceGlance:
     """One cadence for admins: participation of its latest *closed* run.
 
     ``last_run`` is that run's date (None before any run closed); ``answered``/``invited`` are None
-    when bot.privacy does not allow the figure (group below K). ``schedule`` is already in the
+    when bot.visibility does not allow the figure (group below K). ``schedule`` is already in the
     viewer's language.
     """
 

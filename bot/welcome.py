@@ -16,9 +16,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import outbox, people, privacy
+from bot import outbox, people, relationships, visibility
 from bot.cadence_text import duration_phrase, schedule_phrase
-from bot.config_warnings import member_count
 from bot.domain import Audience
 from bot.i18n import Tr, tr
 from bot.messages import Para, Part
@@ -71,8 +70,8 @@ def _cadence_line(t: Tr, cadence: Cadence, manager: str, k: int) -> str:
 def parts_for(session: Session, team: Team, person: Person) -> tuple[Part, ...]:
     """The welcome's text, in the person's language."""
     t = tr(person.locale)
-    manager = team.manager.display_name
-    k = privacy.workspace_threshold(person.workspace)
+    manager = relationships.lead_of(session, team).display_name
+    k = visibility.workspace_threshold(person.workspace)
     lines = [
         t._(
             "Hi {name}! You're now in team *{team}*, managed by {manager}. I run the team's check-ins:"
@@ -84,7 +83,7 @@ def parts_for(session: Session, team: Team, person: Person) -> tuple[Part, ...]:
     ]
     cadences = _asks_members(team, session)
     lines += [_cadence_line(t, c, manager, k) for c in cadences]
-    if cadences and not privacy.enough(member_count(session, cadences[0]), k):
+    if cadences and not visibility.enough(relationships.member_count(session, team), k):
         lines.append(
             t._(
                 "The team has fewer than {k} members for now, so nobody sees anything from these"
@@ -107,7 +106,7 @@ def welcome(session: Session, *, team: Team, person: Person, now: datetime) -> b
     Not for the team's manager, not twice, and not while the team has no running check-in for
     members: then nothing will happen to them, and the first nudge carries its own privacy promise.
     """
-    if person.id == team.manager_id or not _asks_members(team, session):
+    if relationships.is_lead(session, person, team) or not _asks_members(team, session):
         return False
     return outbox.enqueue(
         session,

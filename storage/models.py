@@ -19,37 +19,17 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes on every backend (SQLite drops the zone otherwise)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+from bot.domain import GroupKind, PromptAudience
+from storage.column_types import UTCDateTime, vocabulary
 
 
 class Base(DeclarativeBase):
@@ -138,23 +118,17 @@ class Team(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(64))
     name_key: Mapped[str] = mapped_column(String(128))  # name_key(name): how a team is looked up
-    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # A group of people; who leads and who belongs is in ``memberships`` (storage.relations).
+    kind: Mapped[GroupKind] = mapped_column(vocabulary(GroupKind), default=GroupKind.TEAM)
     # Opaque platform reference (channel, user group, Teams team) whose roster defines the members.
     binding: Mapped[str | None] = mapped_column(String(200), default=None)
 
-    manager: Mapped[Person] = relationship()
+    workspace: Mapped[Workspace] = relationship()
 
     @validates("name")
     def _keep_name_key(self, _field: str, value: str) -> str:
         self.name_key = name_key(value)
         return value
-
-
-class TeamMember(Base):
-    __tablename__ = "team_members"
-
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
 
 
 class Cadence(Base):
@@ -210,7 +184,7 @@ class ScheduleSlot(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cadence_id: Mapped[int] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(16))  # "manager" or "member" within the cadence's team
+    role: Mapped[PromptAudience] = mapped_column(vocabulary(PromptAudience))  # the team's lead or a member
     next_local_date: Mapped[date | None] = mapped_column(Date, default=None)
     next_due_at: Mapped[datetime | None] = mapped_column(default=None)
     last_local_date: Mapped[date | None] = mapped_column(Date, default=None)
@@ -231,7 +205,7 @@ class CadenceRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cadence_id: Mapped[int] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"))
     occurrence_date: Mapped[date] = mapped_column(Date)
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[PromptAudience] = mapped_column(vocabulary(PromptAudience))
     prompt_ids: Mapped[list[Any]] = mapped_column(JSON)
     digest_sent_at: Mapped[datetime | None] = mapped_column(default=None)
     # The privacy threshold promised in this run's nudges; lowering the workspace's K later never
@@ -245,7 +219,7 @@ class PromptRotation(Base):
     __tablename__ = "prompt_rotations"
 
     cadence_id: Mapped[int] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"), primary_key=True)
-    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    role: Mapped[PromptAudience] = mapped_column(vocabulary(PromptAudience), primary_key=True)
     used: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
@@ -263,7 +237,7 @@ class Checkin(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("cadence_runs.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     occurrence_date: Mapped[date] = mapped_column(Date)
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[PromptAudience] = mapped_column(vocabulary(PromptAudience))
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(16), default="open")  # open, done, closed, missed, declined
     current_question: Mapped[int] = mapped_column(Integer, default=0)
@@ -301,16 +275,19 @@ class Answer(Base):
 
 
 class Digest(Base):
-    """What a manager was shown for one cadence run: aggregates only, kept for App Home."""
+    """The results of one cadence run, computed once when the run closed: numbers per prompt id and
+    the comments that passed the threshold (``bot.aggregates``), rendered per viewer and language
+    whenever they are sent or shown. Digests written before migration 0006 have no ``aggregate``,
+    only the chat text their manager was sent (``parts``), and are shown as they were."""
 
     __tablename__ = "digests"
     __table_args__ = (UniqueConstraint("run_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("cadence_runs.id", ondelete="CASCADE"))
-    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column()
-    parts: Mapped[list[Any]] = mapped_column(JSON)
+    aggregate: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    parts: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
 
 
 class OutboxMessage(Base):
@@ -395,3 +372,8 @@ class InboundQueueItem(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     done_at: Mapped[datetime | None] = mapped_column(default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+# The relationship tables live in a module of their own; importing it here puts them on Base.metadata
+# wherever the models are used (migrations, create_all, tests).
+import storage.relations  # noqa: E402, F401

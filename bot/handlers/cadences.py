@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot import checkins, people, planner
+from bot import checkins, people, planner, relationships
 from bot.cadence_text import duration_phrase, schedule_phrase
 from bot.commands import ast as A
 from bot.config_warnings import warnings_for as _warnings_for
@@ -132,7 +132,7 @@ def add(ctx: Context, cmd: A.CadenceAdd) -> list[Reply]:
     planner.refresh_slots(ctx.session, cadence=cadence, now=ctx.now)
     if cadence.audience != Audience.MANAGER:
         # Members of a team that asked them nothing yet were not welcomed when they joined: now is the time.
-        for member in people.members_of(ctx.session, team):
+        for member in relationships.members_of(ctx.session, team):
             welcome(ctx.session, team=team, person=member, now=ctx.now)
     _changed(ctx, cadence.name, "added")
     return [Reply((Para(t._("Added cadence *{cadence}*.", cadence=cadence.name)), *describe(ctx, cadence)))]

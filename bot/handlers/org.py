@@ -6,16 +6,16 @@ team, what was "already" so, and what a policy change means for cadences that ex
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
-from bot import people, planner
+from bot import people, planner, relationships
 from bot.commands import ast as A
 from bot.context import Context
 from bot.effects import BindingChanged, PeopleAdded
 from bot.i18n import Tr
 from bot.messages import Para, Quote, Reply
 from bot.welcome import welcome
-from storage.models import Cadence, Person, Team, TeamMember, name_key
+from storage.models import Cadence, Person, Team, name_key
 
 
 def _say(*lines: str) -> list[Reply]:
@@ -60,7 +60,7 @@ def _names(t: Tr, found: list[Person]) -> str:
 
 
 def _size(ctx: Context, team: Team) -> int:
-    return ctx.session.scalar(select(func.count()).where(TeamMember.team_id == team.id)) or 0
+    return relationships.member_count(ctx.session, team)
 
 
 def team_create(ctx: Context, cmd: A.TeamCreate) -> list[Reply]:
@@ -70,8 +70,7 @@ def team_create(ctx: Context, cmd: A.TeamCreate) -> list[Reply]:
     managers, missing = _resolve_all(ctx, (cmd.manager,))
     if missing:
         return _unknown_people(t, missing)
-    ctx.session.add(Team(workspace_id=ctx.workspace.id, name=cmd.team, manager_id=managers[0].id))
-    ctx.session.flush()
+    relationships.create_team(ctx.session, workspace_id=ctx.workspace.id, name=cmd.team, lead=managers[0])
     return _say(
         t._(
             "Created team *{team}*, managed by {manager}. Add people with `team add {team} @person …`.",
@@ -94,17 +93,25 @@ def _team_and_people(
     return team, members
 
 
-def _manager_note(t: Tr, team: Team, named: list[Person]) -> list[str]:
-    if not any(p.id == team.manager_id for p in named):
-        return []
+def _manager_note(t: Tr, team: Team, named: list[Person], leads: set[int]) -> list[str]:
     return [
         t._(
             "{name} manages *{team}*, so they are not one of its members (they get the manager's"
             " check-ins instead).",
-            name=team.manager.display_name,
+            name=p.display_name,
             team=team.name,
         )
+        for p in named
+        if p.id in leads
     ]
+
+
+def _lead_ids(ctx: Context, team: Team) -> set[int]:
+    return {p.id for p in relationships.leads_of(ctx.session, team)}
+
+
+def _member_ids(ctx: Context, team: Team) -> set[int]:
+    return set(ctx.session.scalars(relationships.member_ids(team.id)))
 
 
 def team_add(ctx: Context, cmd: A.TeamAdd) -> list[Reply]:
@@ -113,12 +120,10 @@ def team_add(ctx: Context, cmd: A.TeamAdd) -> list[Reply]:
         return found
     team, named = found
     t = ctx.t
-    current = set(ctx.session.scalars(select(TeamMember.person_id).where(TeamMember.team_id == team.id)))
-    added = [p for p in named if p.id not in current and p.id != team.manager_id]
+    current, leads = _member_ids(ctx, team), _lead_ids(ctx, team)
+    added = [p for p in named if p.id not in current and p.id not in leads]
     already = [p for p in named if p.id in current]
-    for person in added:
-        ctx.session.add(TeamMember(team_id=team.id, person_id=person.id))
-    ctx.session.flush()
+    relationships.add_members(ctx.session, team, (p.id for p in added))
     if added:
         who = tuple(p.platform_id for p in added)
         ctx.report(PeopleAdded(workspace=ctx.workspace.external_id, team=team.name, people=who))
@@ -153,7 +158,7 @@ def team_add(ctx: Context, cmd: A.TeamAdd) -> list[Reply]:
                 team=team.name,
             )
         )
-    lines += _manager_note(t, team, named)
+    lines += _manager_note(t, team, named, leads)
     return _say(*lines)
 
 
@@ -163,16 +168,11 @@ def team_remove(ctx: Context, cmd: A.TeamRemove) -> list[Reply]:
         return found
     team, named = found
     t = ctx.t
-    current = set(ctx.session.scalars(select(TeamMember.person_id).where(TeamMember.team_id == team.id)))
+    current, leads = _member_ids(ctx, team), _lead_ids(ctx, team)
     removed = [p for p in named if p.id in current]
-    absent = [p for p in named if p.id not in current and p.id != team.manager_id]
+    absent = [p for p in named if p.id not in current and p.id not in leads]
     if removed:
-        ctx.session.execute(
-            delete(TeamMember).where(
-                TeamMember.team_id == team.id, TeamMember.person_id.in_([p.id for p in removed])
-            )
-        )
-        ctx.session.flush()
+        relationships.remove_members(ctx.session, team, (p.id for p in removed))
         planner.refresh_slots(ctx.session, team=team, now=ctx.now)
     lines: list[str] = []
     if removed:
@@ -195,7 +195,7 @@ def team_remove(ctx: Context, cmd: A.TeamRemove) -> list[Reply]:
                 team=team.name,
             )
         )
-    lines += _manager_note(t, team, named)
+    lines += _manager_note(t, team, named, leads)
     return _say(*lines)
 
 
@@ -215,7 +215,7 @@ def team_list(ctx: Context, _cmd: A.TeamList) -> list[Reply]:
                 "*{team}* — {manager}, {count} members",
                 _size(ctx, team),
                 team=team.name,
-                manager=team.manager.display_name,
+                manager=_lead_names(ctx, team),
             )
         )
     return _say(*lines)
@@ -226,18 +226,13 @@ def team_show(ctx: Context, cmd: A.TeamShow) -> list[Reply]:
     team = find_team(ctx, cmd.team)
     if team is None:
         return no_team(t, cmd.team)
-    members = ctx.session.scalars(
-        select(Person)
-        .join(TeamMember, TeamMember.person_id == Person.id)
-        .where(TeamMember.team_id == team.id)
-        .order_by(Person.display_name)
-    ).all()
+    members = sorted(relationships.members_of(ctx.session, team), key=lambda p: p.display_name)
     cadences = ctx.session.scalars(
         select(Cadence.name)
         .where(Cadence.team_id == team.id, Cadence.removed_at.is_(None))
         .order_by(Cadence.name)
     ).all()
-    lines = [f"*{team.name}*", t._("Manager: {name}", name=team.manager.display_name)]
+    lines = [f"*{team.name}*", t._("Manager: {name}", name=_lead_names(ctx, team))]
     if members:
         lines.append(
             t.n_(
@@ -253,6 +248,10 @@ def team_show(ctx: Context, cmd: A.TeamShow) -> list[Reply]:
     if team.binding:
         lines.append(t._("Membership follows: {source}", source=team.binding))
     return _say(*lines)
+
+
+def _lead_names(ctx: Context, team: Team) -> str:
+    return ctx.t.list(p.display_name for p in relationships.leads_of(ctx.session, team))
 
 
 HERE = ("here", "this")

@@ -7,7 +7,7 @@ working days may stop a cadence for good.
 
 from __future__ import annotations
 
-from bot import people, planner, privacy
+from bot import people, planner, visibility
 from bot.cadence_text import weekday_names
 from bot.commands import ast as A
 from bot.commands.values import MAX_THRESHOLD
@@ -21,7 +21,7 @@ from bot.config_warnings import (
 )
 from bot.context import Context
 from bot.messages import Para, Reply
-from bot.privacy import MIN_THRESHOLD
+from bot.visibility import MIN_THRESHOLD
 
 
 def _say(*lines: str) -> list[Reply]:
@@ -46,7 +46,7 @@ def threshold(ctx: Context, cmd: A.Threshold) -> list[Reply]:
                 max=MAX_THRESHOLD,
             )
         )
-    old = privacy.workspace_threshold(ctx.workspace)
+    old = visibility.workspace_threshold(ctx.workspace)
     if cmd.k == old:
         return _say(t._("The threshold is already {k}.", k=cmd.k))
     ctx.workspace.threshold = cmd.k

@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from adapters.local import LocalChat
 from bot.core import Coachbot
-from storage.models import Person, TeamMember, Workspace
+from bot.domain import Role
+from storage.models import Person, Workspace
+from storage.relations import Membership
 from tests.bot.test_engine_helpers import checkins, last_reply, org, received, run
 
 NY = "America/New_York"
@@ -21,7 +23,9 @@ def team(chat: LocalChat, members: str = "bo cy dd ee fa") -> None:
 def members(core: Coachbot) -> set[str]:
     with core.database.session() as session:
         rows = session.scalars(
-            select(Person.platform_id).join(TeamMember, TeamMember.person_id == Person.id)
+            select(Person.platform_id)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.role == Role.MEMBER)
         ).all()
         return set(rows)
 

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 
 from adapters.local import LocalChat
+from bot import relationships
 from bot.core import Coachbot
 from bot.welcome import welcome
 from storage.models import Person, Team
@@ -73,9 +74,8 @@ def test_welcome_function_for_the_roster_sync(core: Coachbot, chat: LocalChat) -
     now = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)
     with core.database.session() as session:
         team = session.query(Team).one()
-        manager = session.get(Person, team.manager_id)
+        manager = relationships.lead_of(session, team)
         bo = session.query(Person).filter_by(platform_id="bo").one()
-        assert manager is not None
         assert welcome(session, team=team, person=manager, now=now) is False
         assert welcome(session, team=team, person=bo, now=now) is False  # team add already did
         run(chat, ":person dd tz=UTC")

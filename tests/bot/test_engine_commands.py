@@ -13,7 +13,8 @@ from bot.core import Coachbot
 from bot.events import Actor, CommandIssued
 from bot.i18n import tr
 from bot.messages import Quote
-from storage.models import Cadence, Person, Team, TeamMember, Vacation, Workspace
+from storage.models import Cadence, Person, Team, Vacation, Workspace
+from storage.relations import Membership
 from tests.bot.test_engine_helpers import answers, checkins, last_reply, org, run
 
 NY = "America/New_York"
@@ -37,7 +38,7 @@ def snapshot(core: Coachbot) -> tuple[object, ...]:
         return (
             (ws.threshold, ws.quiet_start, ws.quiet_end, ws.workdays),
             sorted(session.scalars(select(Team.name))),
-            sorted((m.team_id, m.person_id) for m in session.scalars(select(TeamMember))),
+            sorted((m.group_id, m.person_id, m.role) for m in session.scalars(select(Membership))),
             sorted((c.name, c.paused) for c in session.scalars(select(Cadence))),
             sorted((p.platform_id, p.is_admin) for p in session.scalars(select(Person))),
             len(checkins(core)),

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from adapters.local import LocalChat
 from adapters.local.transport import LocalMessage
 from bot.core import Coachbot
-from storage.models import Answer, Cadence, Checkin, OutboxMessage, Person, Team, TeamMember
+from bot.domain import Role
+from storage.models import Answer, Cadence, Checkin, OutboxMessage, Person, Team
+from storage.relations import Membership
 
 
 def run(chat: LocalChat, *lines: str) -> None:
@@ -101,8 +103,8 @@ def team_member_ids(core: Coachbot, team: str) -> set[str]:
         return set(
             session.scalars(
                 select(Person.platform_id)
-                .join(TeamMember, TeamMember.person_id == Person.id)
-                .join(Team, Team.id == TeamMember.team_id)
-                .where(Team.name == team)
+                .join(Membership, Membership.person_id == Person.id)
+                .join(Team, Team.id == Membership.group_id)
+                .where(Team.name == team, Membership.role == Role.MEMBER)
             )
         )

@@ -10,7 +10,7 @@ from bot.core import Coachbot
 from bot.events import Actor, CommandIssued
 from bot.messages import Part, Quote
 from bot.prompts import PromptLibrary
-from storage.models import Digest
+from storage.models import OutboxMessage
 from tests.bot.test_engine_helpers import last_reply, org, run
 from tests.i18n_check import _WRAPPED as WRAPPED
 from tests.i18n_check import bot_texts, untranslated
@@ -132,7 +132,8 @@ def test_privacy_texts_come_from_the_catalogs(
     run(chat, ":as di", ":advance to 2026-11-24 12:00 America/New_York")
     texts: list[str] = []
     with core.database.session() as session:
-        texts += bot_texts(outbox.decode_parts(session.scalars(select(Digest.parts)).one()))
+        sent = session.scalars(select(OutboxMessage.parts).where(OutboxMessage.kind == "digest")).one()
+        texts += bot_texts(outbox.decode_parts(sent))
     for n, line in enumerate(
         ("status", "privacy", "history", "history nope", "privacy export", "privacy delete")
     ):

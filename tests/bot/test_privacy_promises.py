@@ -163,11 +163,13 @@ def test_delete_removes_my_named_quote_everywhere_and_rewrites_the_sent_digest(
     with core.database.session() as session:
         [stored] = session.scalars(select(Digest)).all()
         bo = session.scalars(select(Person).where(Person.platform_id == "bo")).one()
-        assert all(p.get("author") != bo.id for p in stored.parts)
-        text = json.dumps(stored.parts)
+        assert stored.aggregate is not None
+        prompts = stored.aggregate["prompts"]
+        assert bo.id not in [c["author"] for p in prompts for c in p["comments"] or ()]
+        text = json.dumps(stored.aggregate)
         assert "bo wrote this" not in text and "cy wrote that" in text
         assert "bo wrote this" not in json.dumps([r.parts for r in session.scalars(select(OutboxMessage))])
-        assert "Average 3.0" in text  # totals stay
+        assert 3.0 in [p["mean"] for p in prompts]  # totals stay
     [update] = [r for r in outbox_rows(core) if r.kind == "update"]
     assert update.replaces_id == original.id
     assert update.person_id == original.person_id
@@ -210,7 +212,7 @@ def test_delete_in_an_anonymous_cadence_cleans_stored_digests_without_rewriting(
     assert "never carried your name" in reply
     assert [r for r in outbox_rows(core) if r.kind == "update"] == []
     with core.database.session() as session:
-        stored = json.dumps(session.scalars(select(Digest.parts)).one())
+        stored = json.dumps(session.scalars(select(Digest.aggregate)).one())
         assert "anonymous words of bo" not in stored and "anonymous words of cy" in stored
 
 

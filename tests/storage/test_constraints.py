@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from bot import outbox
+from bot import outbox, relationships
 from storage.db import Database
 from storage.models import (
     Cadence,
@@ -18,7 +18,6 @@ from storage.models import (
     InboundEvent,
     OutboxMessage,
     Person,
-    Team,
     Workspace,
 )
 
@@ -37,9 +36,7 @@ def seed(db: Database, people: int = 1) -> dict[str, int]:
         ]
         s.add_all(persons)
         s.flush()
-        team = Team(workspace_id=ws.id, name="t", manager_id=persons[0].id)
-        s.add(team)
-        s.flush()
+        team = relationships.create_team(s, workspace_id=ws.id, name="t", lead=persons[0])
         cadence = Cadence(
             workspace_id=ws.id,
             team_id=team.id,

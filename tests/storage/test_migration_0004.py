@@ -7,42 +7,17 @@ which 0003 allowed and 0004's unique keys would not), then upgraded to head, on 
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 
-import pytest
 from alembic import command
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
-from storage.db import Database, database_url
-from storage.models import Cadence, Person, Team, TeamMember, name_key
-from tests.conftest import PG_SKIP, PG_URL
+from bot.domain import Role
+from storage.db import Database
+from storage.models import Cadence, Person, Team, name_key
+from storage.relations import Membership
 
 CREATED = datetime(2026, 11, 1, 12, 0)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def bare_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """An empty database (no schema yet), so the test chooses the revision to build."""
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'old.db'}")
-        yield db
-        db.dispose()
-        return
-    if not PG_URL:
-        pytest.skip(PG_SKIP)
-    url, schema = database_url(PG_URL), f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = Database(url, connect_args={"options": f"-csearch_path={schema}"})
-    yield db
-    db.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 def _insert(db: Database, table: str, **values: object) -> int:
@@ -136,8 +111,10 @@ def test_upgrading_from_0003_gives_every_name_its_key(bare_database: Database) -
         teams = {t.id: t.name_key for t in session.scalars(select(Team))}
         cadences = {c.id: c.name_key for c in session.scalars(select(Cadence))}
         people = {p.id: p.display_key for p in session.scalars(select(Person))}
-        members = session.execute(select(TeamMember.team_id, TeamMember.person_id)).all()
-    assert members == [(arzte, bert)]  # rebuilding the tables lost nothing
+        members = session.execute(
+            select(Membership.group_id, Membership.person_id).where(Membership.role == Role.MEMBER)
+        ).all()
+    assert members == [(arzte, bert)]  # rebuilding the tables lost nothing (0006 moved it to memberships)
     assert teams == {arzte: "ärzte", upper: "team", lower: f"team~{lower}", elsewhere: "team"}
     assert cadences == {nu: "ñu", nu_clash: f"ñu~{nu_clash}", retired: "alt~7", longest: "x" * 64}
     assert people == {anna: "ärztin ölmann", bert: name_key("İSTANBUL Bert"), olga: "strasse"}

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from adapters.teams import references
+from bot import relationships
 from storage.models import Answer, OutboxMessage, Person, Team
 from tests.adapters.teams.conftest import ADA
 from tests.adapters.teams.fakes import TENANT, Call
@@ -97,8 +98,7 @@ async def test_channel_mention_is_stripped_and_people_mentions_resolve(teams: Te
     with teams.core.database.session() as session:
         team = session.scalar(select(Team).where(Team.name == "atlas"))
         assert team is not None
-        manager = session.get(Person, team.manager_id)
-        assert manager is not None and manager.platform_id == MARIA.id
+        assert [p.platform_id for p in relationships.leads_of(session, team)] == [MARIA.id]
     # The answer is private: it goes to Ada's 1:1 chat (created on the fly), the channel gets a pointer.
     [private] = teams.fake.state.posts(ADA.id)
     assert "atlas" in text_of(private)

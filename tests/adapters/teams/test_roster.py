@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from storage.models import Person, Team, TeamMember
+from bot import relationships
+from storage.models import Person, Team
 from tests.adapters.teams.conftest import ADA
 from tests.adapters.teams.harness import TEAM_ID, TeamsHarness, person
 from tests.adapters.teams.test_conversation import member, setup_pulse
@@ -24,13 +25,7 @@ def members_of(teams: TeamsHarness, team: str) -> set[str]:
     with teams.core.database.session() as session:
         found = session.scalar(select(Team).where(Team.name == team))
         assert found is not None, team
-        return set(
-            session.scalars(
-                select(Person.platform_id)
-                .join(TeamMember, TeamMember.person_id == Person.id)
-                .where(TeamMember.team_id == found.id)
-            )
-        )
+        return {p.platform_id for p in relationships.members_of(session, found)}
 
 
 def roster_reads(teams: TeamsHarness, team_id: str = TEAM_ID) -> int:
