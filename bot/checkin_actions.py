@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from bot import checkin_messages as say
-from bot import people
+from bot import working_hours
 from bot.checkin_words import DEFAULT_SNOOZE, UnclearSnooze, Word
 from bot.commands import ast as A
 from bot.context import Context
@@ -145,7 +145,7 @@ def snooze_checkin(ctx: Context, checkin: Checkin, delay: timedelta) -> list[Rep
     that has passed (or falls outside working time), there is no reminder and the person is told so.
     """
     t = ctx.t
-    policy = people.policy_for(ctx.session, ctx.person)
+    policy = working_hours.policy_for(ctx.session, ctx.person)
     closes = t.when(checkin.closes_at, policy.timezone)
     target = next_working_moment(ctx.now + delay, policy)
     if target < checkin.closes_at - LAST_CALL:

@@ -16,7 +16,7 @@ from datetime import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import people, relationships, visibility
+from bot import relationships, visibility, working_hours
 from bot.cadence_text import weekday_name, weekday_names
 from bot.commands import CommandError, parse_recurrence
 from bot.domain import Audience, Recurrence
@@ -96,7 +96,10 @@ def too_small_text(t: Tr, cadence: Cadence, count: int, k: int) -> str:
 
 
 def _quiet(workspace: Workspace) -> tuple[time, time] | None:
-    start, end = people.parse_hhmm(workspace.quiet_start), people.parse_hhmm(workspace.quiet_end)
+    start, end = (
+        working_hours.parse_hhmm(workspace.quiet_start),
+        working_hours.parse_hhmm(workspace.quiet_end),
+    )
     return (start, end) if start is not None and end is not None else None
 
 
@@ -106,7 +109,7 @@ def _inside(clock: time, start: time, end: time) -> bool:
 
 def at_in_quiet_text(t: Tr, cadence: Cadence, workspace: Workspace) -> str | None:
     window = _quiet(workspace)
-    at = people.parse_hhmm(cadence.at_time)
+    at = working_hours.parse_hhmm(cadence.at_time)
     if window is None or at is None or not _inside(at, *window):
         return None
     return t._(
@@ -150,7 +153,7 @@ def warnings_for(session: Session, cadence: Cadence, t: Tr) -> list[str]:
     """Everything about one cadence that will not work as its admin probably expects."""
     workspace = cadence.team.workspace
     found: list[str] = []
-    workdays = people.workdays_of(workspace)
+    workdays = working_hours.workdays_of(workspace)
     if never_fires(cadence, workdays):
         found.append(_never_fires_text(t, cadence, workdays))
     small = too_small(session, cadence, workspace)

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import checkins, followups, leases, outbox, people, planner, text
+from bot import checkins, followups, leases, outbox, people, planner, reports, text
 from bot.clock import Clock, SystemClock
 from bot.commands import BY_PATH, CommandError, NeedsForm, read
 from bot.context import Context
@@ -43,7 +43,7 @@ from bot.holdings import Holding
 from bot.i18n import Tr, tr
 from bot.messages import Delivery, OutboundMessage, Para, Reply
 from bot.prompts import PromptLibrary
-from bot.views import HomeView, home_view
+from bot.views import HomeView
 from storage.db import Database
 from storage.models import InboundEvent
 
@@ -299,7 +299,7 @@ class Coachbot:
         """What App Home (or any dashboard) shows this person; thresholds already applied."""
         with self.database.session() as session:
             person = people.ensure_person(session, actor, now=self.clock.now())
-            return home_view(session, person, now=self.clock.now(), library=self.library)
+            return reports.home(session, person, now=self.clock.now(), library=self.library)
 
     def translator(self, actor: Actor) -> Tr:
         """Sentences in this person's language (English if unknown).

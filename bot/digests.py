@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from bot import outbox, people, visibility
+from bot import outbox, visibility, working_hours
 from bot.aggregates import RunAggregate, aggregate_run, authors_in
 from bot.domain import PromptAudience, PromptKind
 from bot.i18n import tr
@@ -72,7 +72,7 @@ def send_ready(session: Session, library: PromptLibrary, *, now: datetime, claim
                 person=lead,
                 kind="digest",
                 now=now,
-                not_before=next_working_moment(now, people.policy_for(session, lead)),
+                not_before=next_working_moment(now, working_hours.policy_for(session, lead)),
                 parts=render(session, library, cadence, run, aggregate, viewer=lead),
             )
         sent += 1

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select
 
-from bot import checkin_messages, digests, outbox, people
+from bot import checkin_messages, digests, outbox, working_hours
 from bot.prompts import PromptLibrary
 from bot.schedule import add_working_time, next_working_moment
 from storage.db import Database
@@ -49,7 +49,7 @@ def _remind_batch(database: Database, *, now: datetime) -> int:
         for checkin in due:
             person = checkin.person
             cadence = checkin.cadence
-            policy = people.policy_for(session, person)
+            policy = working_hours.policy_for(session, person)
             # A late tick must not land in quiet hours or on a day off; nor after the window closed.
             send_at = next_working_moment(now, policy)
             if send_at < checkin.closes_at:

@@ -93,8 +93,10 @@ class Queued:
 class InboundQueue:
     """``inbound_queue`` for one core: record many, claim, finish. Synchronous (run in a thread)."""
 
-    def __init__(self, core: Coachbot) -> None:
+    def __init__(self, core: Coachbot, *, platform: str | None = None) -> None:
         self.core = core
+        self.platform = platform
+        """Claim only this platform's rows (each platform's worker answers through its own adapter)."""
 
     def record(self, items: Sequence[tuple[str, str, dict[str, Any]]]) -> set[tuple[str, str]]:
         """Insert ``(platform, event_id, payload)`` rows in ONE transaction; returns those that were
@@ -125,6 +127,8 @@ class InboundQueue:
             or_(InboundQueueItem.claimed_until.is_(None), InboundQueueItem.claimed_until <= now),
         )
         query = select(InboundQueueItem).where(free).order_by(InboundQueueItem.id).limit(limit)
+        if self.platform is not None:
+            query = query.where(InboundQueueItem.platform == self.platform)
         if self.core.database.is_postgres:
             query = query.with_for_update(skip_locked=True)
         claimed: list[Queued] = []

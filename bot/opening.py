@@ -18,7 +18,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from bot import people, relationships
+from bot import relationships, working_hours
 from bot.schedule import LocalPolicy
 from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, Vacation
 
@@ -65,7 +65,7 @@ def gather(
         vacations[vacation.person_id].append((vacation.start, vacation.end))
     for _, person, _ in due:
         if person.id not in facts.policies:
-            facts.policies[person.id] = people.policy_from(person, vacations=vacations[person.id])
+            facts.policies[person.id] = working_hours.policy_from(person, vacations=vacations[person.id])
     pair_in = tuple_(Checkin.cadence_id, Checkin.person_id).in_(pairs)
     facts.taken = {
         (c, p, d)

@@ -3,9 +3,7 @@ and the local-time policy (zone, working days, quiet hours, vacation) that appli
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,18 +11,9 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.commands import Mention
 from bot.events import Actor, ProfileSeen
-from bot.schedule import LocalPolicy, end_of_quiet_hours
-from storage.models import Person, Team, Vacation, Workspace, name_key
-
-
-def valid_timezone(name: str | None) -> bool:
-    if not name:
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+from bot.schedule import end_of_quiet_hours
+from bot.working_hours import policy_for, valid_timezone
+from storage.models import Person, Team, Workspace, name_key
 
 
 def workspace_for(session: Session, *, platform: str, external_id: str, now: datetime) -> Workspace:
@@ -104,34 +93,6 @@ def resolve(session: Session, workspace: Workspace, mention: Mention) -> Person 
         .where(Person.workspace_id == workspace.id, Person.display_key == name_key(mention.ref))
         .order_by(Person.id)
         .limit(1)
-    )
-
-
-def parse_hhmm(value: str | None) -> time | None:
-    if not value:
-        return None
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))
-
-
-def workdays_of(workspace: Workspace) -> frozenset[int]:
-    return frozenset(int(d) for d in workspace.workdays.split(",") if d != "")
-
-
-def policy_for(session: Session, person: Person) -> LocalPolicy:
-    vacations = session.scalars(select(Vacation).where(Vacation.person_id == person.id)).all()
-    return policy_from(person, vacations=[(v.start, v.end) for v in vacations])
-
-
-def policy_from(person: Person, *, vacations: Sequence[tuple[date, date]]) -> LocalPolicy:
-    """The person's local rules from their profile, their workspace and the vacations given."""
-    workspace = person.workspace
-    return LocalPolicy(
-        timezone=person.timezone if valid_timezone(person.timezone) else "UTC",
-        workdays=workdays_of(workspace),
-        quiet_start=parse_hhmm(workspace.quiet_start),
-        quiet_end=parse_hhmm(workspace.quiet_end),
-        vacations=tuple(vacations),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Select, delete, func, inspect, select
 from sqlalchemy.orm import Session, joinedload
 
-from bot import opening, people, relationships
+from bot import opening, relationships, working_hours
 from bot.commands import parse_recurrence
 from bot.domain import Audience, PromptAudience
 from bot.prompts import PromptLibrary
@@ -49,7 +49,7 @@ def upcoming(
     policy: LocalPolicy | None = None,
 ) -> Occurrence:
     """The next occurrence that will really be sent, passing over skipped ones."""
-    policy = policy or people.policy_for(session, person)
+    policy = policy or working_hours.policy_for(session, person)
     hours, minutes = (int(x) for x in cadence.at_time.split(":"))
     recurrence = parse_recurrence(cadence.recurrence)
     last_date = last
@@ -102,7 +102,7 @@ def _still_due(session: Session, slot: ScheduleSlot, cadence: Cadence, person: P
         return False
     if slot.last_local_date is not None and pending_date <= slot.last_local_date:
         return False  # already opened (or skipped): nothing pending to keep
-    policy = people.policy_for(session, person)
+    policy = working_hours.policy_for(session, person)
     hours, minutes = (int(x) for x in cadence.at_time.split(":"))
     # The first occurrence on or after the pending date, under the new rules.
     day_before = pending_date - timedelta(days=1)

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from bot import digests, people, relationships, visibility
+from bot import digests, relationships, visibility, working_hours
 from bot.cadence_text import schedule_phrase
 from bot.config_warnings import workspace_warnings
 from bot.i18n import Tr, tr
@@ -151,7 +151,7 @@ def status_parts(
 ) -> tuple[Part, ...]:
     t = tr(person.locale)
     view = home(session, person, now=now, library=library)
-    zone = people.policy_for(session, person).timezone
+    zone = working_hours.policy_for(session, person).timezone
     lines = [t._("*Your check-ins* (times in {zone})", zone=view.timezone)]
     for c in view.open_checkins:
         lines.append(

@@ -5,11 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy.orm import Session
-
 from bot.messages import Part
-from bot.prompts import PromptLibrary
-from storage.models import Person
 
 
 @dataclass(frozen=True)
@@ -69,9 +65,3 @@ class HomeView:
     needs_app: tuple[str, ...]  # display names of people the platform won't let us message yet
     locale: str = "en"  # the viewer's locale, for the adapter's own labels (bot.i18n.tr(locale))
     paused: tuple[str, ...] = ()  # the viewer's cadences that are paused: no next date to show
-
-
-def home_view(session: Session, person: Person, *, now: datetime, library: PromptLibrary) -> HomeView:
-    from bot import reports
-
-    return reports.home(session, person, now=now, library=library)

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import outbox, people, relationships, visibility
+from bot import outbox, relationships, visibility, working_hours
 from bot.cadence_text import duration_phrase, schedule_phrase
 from bot.domain import Audience
 from bot.i18n import Tr, tr
@@ -114,6 +114,6 @@ def welcome(session: Session, *, team: Team, person: Person, now: datetime) -> b
         person=person,
         kind="welcome",
         now=now,
-        not_before=next_working_moment(now, people.policy_for(session, person)),
+        not_before=next_working_moment(now, working_hours.policy_for(session, person)),
         parts=parts_for(session, team, person),
     )

@@ -101,7 +101,7 @@ class SlackMount:
         # thousand answers wakes the outbox once, not a thousand times.
         self._after_inbound = RunAgainJob(self.work, self.deliver, name="deliver after inbound")
         listeners = self.listeners
-        self.queue = InboundQueue(core)
+        self.queue = InboundQueue(core, platform=PLATFORM)
         self.ingress = IngressWorker(
             self.queue,
             owner=f"{core.replica_id}:slack",

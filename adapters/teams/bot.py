@@ -16,13 +16,17 @@ or install the app, which releases messages the core held for them). Then:
 * ``conversationUpdate`` / ``installationUpdate`` → references and roster syncs;
 * reactions, typing, deletes, meeting and other events are deliberately ignored.
 
-Core calls are synchronous database work and run in a worker thread; outbox
-delivery happens after the turn (``on_change``), so the HTTP request returns fast.
+Ack first, work after: a message or an edit is recorded durably in the inbound queue (group
+commit) and the turn ends, so Teams gets its 200 before the core has looked at it; the ingress
+worker applies it and :meth:`TeamsBot.answer` replies in the conversation it came from. Card
+clicks are answered within the turn (the clicked card is replaced in place); outbox delivery
+happens after the turn (``on_change``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
@@ -37,11 +41,15 @@ from adapters.teams.settings import TeamsSettings
 from adapters.teams.state import Seen
 from bot.core import Coachbot
 from bot.effects import BindingChanged, Outcome
-from bot.events import ChoiceMade, CommandIssued, Event, MessageEdited, MessagePosted
+from bot.events import Actor, ChoiceMade, CommandIssued, Event, MessageEdited, MessagePosted
 from bot.i18n import N_, tr
+from bot.ingress import Route
 from bot.messages import Para, Part
 
 log = logging.getLogger(__name__)
+
+Queueable = MessagePosted | MessageEdited | CommandIssued
+"""What a turn records and leaves to the ingress worker (card clicks are answered within the turn)."""
 
 WELCOME = N_(
     "Hi, I'm *Coachbot*. I'll send you short coaching check-ins here; answer them in this chat. "
@@ -68,6 +76,8 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         send_private: Callable[[str, str, tuple[Part, ...]], Awaitable[bool]],
         on_change: Callable[[], None],
         on_roster: Callable[[str | None], None],
+        enqueue: Callable[[Queueable, Route], Awaitable[bool]],
+        send_in: Callable[[ConversationReference, list[Activity]], Awaitable[None]],
     ) -> None:
         self._core = core
         self._settings = settings
@@ -76,6 +86,8 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         self._send_private = send_private
         self._on_change = on_change
         self._on_roster = on_roster
+        self._enqueue = enqueue
+        self._send_in = send_in
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self._remember(turn_context.activity)
@@ -148,7 +160,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
                 direct=direct,
             )
 
-        event: Event
+        event: Queueable
         if A.is_personal(activity):
             if A.is_command(spoken.text):
                 event = CommandIssued(event_id=self._event_id(activity), actor=actor, text=spoken.text)
@@ -165,11 +177,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             event = CommandIssued(event_id=self._event_id(activity), actor=actor, text=spoken.text, here=here)
         else:
             event = message(thread=A.thread_of(activity), direct=False)
-        outcome = await self._handle(event)
-        for effect in outcome.effects:
-            if isinstance(effect, BindingChanged):  # by any of the command's names
-                self._on_roster(_team_of_source(effect.binding))
-        await self._reply(turn_context, outcome)
+        await self._queue(event, activity)
 
     async def on_message_update_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -186,7 +194,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             message_id=activity.id,
             text=spoken.text,
         )
-        await self._reply(turn_context, await self._handle(event))
+        await self._queue(event, activity)
 
     # -- card clicks through invokes ---------------------------------------------------------------
 
@@ -258,6 +266,49 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         elif team_id := A.team_id_of(activity):
             self._on_roster(team_id)
 
+    # -- ack first, answer after ----------------------------------------------------------------------
+
+    async def _queue(self, event: Queueable, activity: Activity) -> None:
+        """Record the event durably and let the turn end: Teams gets its 200 at once, and the ingress
+        worker applies the event and answers in this conversation (:meth:`answer`)."""
+        reference = TurnContext.get_conversation_reference(activity)
+        route: Route = {
+            "reference": json.dumps(reference.serialize()),
+            "personal": A.is_personal(activity),
+            "locale": A.locale_of(activity) or "en",
+        }
+        await self._enqueue(event, route)
+
+    async def answer(self, event: Event, route: Route, outcome: Outcome) -> None:
+        """The replies to a queued event, in the conversation it came from; then its effects."""
+        for effect in outcome.effects:
+            if isinstance(effect, BindingChanged):  # by any of the command's names
+                self._on_roster(_team_of_source(effect.binding))
+        if not outcome.replies:
+            return
+        reference = ConversationReference().deserialize(json.loads(str(route.get("reference") or "{}")))
+        activities = await self._answers(
+            event.actor, outcome, shared=not route.get("personal"), locale=str(route.get("locale") or "en")
+        )
+        await self._send_in(reference, activities)
+
+    async def _answers(self, actor: Actor, outcome: Outcome, *, shared: bool, locale: str) -> list[Activity]:
+        """Answers go where they were asked, except private ones asked in a shared conversation: those
+        go to the person's 1:1 chat, and the conversation gets a short note saying so."""
+        private = [r for r in outcome.replies if r.private and shared]
+        here = [cards.render(r.parts) for r in outcome.replies if r not in private]
+        if private:
+            parts = tuple(part for reply in private for part in reply.parts)
+            delivered = await self._send_private(actor.workspace, actor.person, parts)
+            t = tr(locale)
+            note = (
+                t._("I've answered you in our 1:1 chat.")
+                if delivered
+                else t._("I can't message you privately yet: open a chat with Coachbot, then try again.")
+            )
+            here.append(cards.render((Para(note),)))
+        return here
+
     # -- helpers ------------------------------------------------------------------------------------
 
     async def _handle(self, event: Event) -> Outcome:
@@ -270,25 +321,16 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         )
 
     async def _reply(self, turn_context: TurnContext, outcome: Outcome) -> None:
-        """Answers go where they were asked, except private ones asked in a shared conversation."""
-        replies = outcome.replies
+        """Answers within the turn (a card click, which also updates the card in place)."""
         activity = turn_context.activity
-        shared = not A.is_personal(activity)
         actor = A.actor_of(activity)
-        private = [r for r in replies if r.private and shared]
-        for reply in replies:
-            if reply not in private:
-                await turn_context.send_activity(cards.render(reply.parts))
-        if private and actor is not None:
-            parts = tuple(part for reply in private for part in reply.parts)
-            delivered = await self._send_private(actor.workspace, actor.person, parts)
-            t = tr(A.locale_of(activity))
-            note = (
-                t._("I've answered you in our 1:1 chat.")
-                if delivered
-                else t._("I can't message you privately yet: open a chat with Coachbot, then try again.")
-            )
-            await turn_context.send_activity(cards.render((Para(note),)))
+        if actor is None:
+            return
+        shared = not A.is_personal(activity)
+        for answer in await self._answers(
+            actor, outcome, shared=shared, locale=A.locale_of(activity) or "en"
+        ):
+            await turn_context.send_activity(answer)
 
     async def _replace_card(
         self, turn_context: TurnContext, activity_id: str, choice: dict[str, str]

@@ -19,15 +19,19 @@ from botbuilder.schema import Activity, ActivityTypes
 from adapters.kit import BackgroundWork, RosterSync, RunAgainJob
 from adapters.teams import activities, cards, references
 from adapters.teams.auth import authenticate, build_authentication
-from adapters.teams.bot import TeamsBot
+from adapters.teams.bot import Queueable, TeamsBot
 from adapters.teams.roster import sync_rosters
 from adapters.teams.settings import TeamsSettings
 from adapters.teams.state import Seen
 from adapters.teams.transport import TeamsTransport
 from bot.core import Coachbot
 from bot.dispatch import deliver_due
+from bot.effects import Outcome
+from bot.events import Event
 from bot.i18n import N_, tr
-from bot.messages import Para, Part, Transport, Unreachable
+from bot.ingress import GroupCommit, InboundQueue, Route, to_payload
+from bot.ingress_worker import IngressWorker
+from bot.messages import Para, Part, Reply, Transport, Unreachable
 from bot.roster import SyncReport
 
 log = logging.getLogger(__name__)
@@ -67,6 +71,8 @@ class TeamsMount:
             send_private=self._send_private,
             on_change=self.kick,
             on_roster=self.request_roster,
+            enqueue=self.enqueue,
+            send_in=self.teams_transport.send_in,
         )
         self._roster_seconds = roster_seconds
         self.work = BackgroundWork(label="teams")
@@ -74,6 +80,17 @@ class TeamsMount:
         self.rosters = RosterSync(
             core=core, platform=activities.PLATFORM, sync_all=self.sync_rosters, work=self.work
         )
+        # Ack first, work after: messages and edits are recorded durably (group commit) and the turn
+        # ends; the worker applies them and answers in their conversation (``TeamsBot.answer``).
+        self.queue = InboundQueue(core, platform=activities.PLATFORM)
+        self.ingress = IngressWorker(
+            self.queue,
+            owner=f"{core.replica_id}:teams",
+            answer=self.bot.answer,
+            give_up=self._give_up,
+            settled=self._settled,
+        )
+        self.commits = GroupCommit(self.queue, on_commit=self.ingress.wake)
 
     # -- Mount protocol ---------------------------------------------------------------------------
 
@@ -93,8 +110,10 @@ class TeamsMount:
             )
         if self._roster_seconds:
             self.rosters.sync_every(self._roster_seconds)
+        self.ingress.start()
 
     async def stop(self) -> None:
+        await self.ingress.stop()  # queued rows stay queued: the next start applies them
         await self.rosters.stop()
         await self.work.cancel()
 
@@ -169,8 +188,23 @@ class TeamsMount:
         )
 
     async def drain(self) -> None:
-        """Wait until no background delivery or roster sync is running (tests use this, not sleep)."""
+        """Wait until every queued activity is applied and answered and no background delivery or
+        roster sync is running (tests use this, not sleep)."""
+        await self.ingress.drain()
         await self.work.idle()
+
+    async def enqueue(self, event: Queueable, route: Route) -> bool:
+        """Record ``event`` durably (shared commit); True if new, False for a retry already queued."""
+        return await self.commits.submit(activities.PLATFORM, event.event_id, to_payload(event, route))
+
+    async def _settled(self) -> None:
+        """After a worker round: send what those events queued."""
+        self.kick()
+
+    async def _give_up(self, event: Event, route: Route) -> None:
+        """An event that failed every attempt: the person hears so where they wrote."""
+        t = tr(str(route.get("locale") or "en"))
+        await self.bot.answer(event, route, Outcome((Reply((Para(t._(SORRY)),)),)))
 
     async def _send_private(self, tenant: str, person: str, parts: tuple[Part, ...]) -> bool:
         try:

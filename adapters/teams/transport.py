@@ -26,7 +26,13 @@ from collections.abc import Awaitable, Callable
 
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationParameters
+from botbuilder.schema import (
+    Activity,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationParameters,
+    ConversationReference,
+)
 from msrest.exceptions import HttpOperationError
 from sqlalchemy import Engine
 
@@ -189,6 +195,11 @@ class TeamsTransport:
                 self._on_unreachable(tenant, person)
                 raise Unreachable(code or f"HTTP {status}") from exc
             raise
+
+    async def send_in(self, reference: ConversationReference, activities: list[Activity]) -> None:
+        """Post answers in the conversation a queued activity came from (a 1:1 chat, a channel thread)."""
+        for activity in activities:
+            await self._continue(reference, activity)
 
     async def _continue(self, reference: object, activity: Activity) -> Delivery:
         sent = _Outcome()

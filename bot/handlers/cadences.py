@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot import checkins, people, planner, relationships
+from bot import checkins, planner, relationships, working_hours
 from bot.cadence_text import duration_phrase, schedule_phrase
 from bot.commands import ast as A
 from bot.config_warnings import warnings_for as _warnings_for
@@ -186,7 +186,7 @@ def describe(ctx: Context, cadence: Cadence) -> tuple[Para, ...]:
         )
     )
     if nxt and not cadence.paused:
-        zone = people.policy_for(ctx.session, ctx.person).timezone
+        zone = working_hours.policy_for(ctx.session, ctx.person).timezone
         lines.append(
             t._(
                 "The next nudge goes out {when} ({zone}), the earliest time zone first.",
@@ -299,7 +299,7 @@ def run_now(ctx: Context, cmd: A.CadenceRun) -> list[Reply]:
         return _missing(t, cmd.name)
     sent = today_done = still_open = away = skipped = 0
     for person, role in planner.recipients(ctx.session, cadence):
-        policy = people.policy_for(ctx.session, person)
+        policy = working_hours.policy_for(ctx.session, person)
         today = local_today(ctx.now, policy.timezone)
         if any(start <= today <= end for start, end in policy.vacations):
             away += 1

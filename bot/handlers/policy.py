@@ -7,7 +7,7 @@ working days may stop a cadence for good.
 
 from __future__ import annotations
 
-from bot import people, planner, visibility
+from bot import planner, visibility, working_hours
 from bot.cadence_text import weekday_names
 from bot.commands import ast as A
 from bot.commands.values import MAX_THRESHOLD
@@ -111,7 +111,7 @@ def quiet_hours(ctx: Context, cmd: A.QuietHours) -> list[Reply]:
 def workdays(ctx: Context, cmd: A.Workdays) -> list[Reply]:
     t = ctx.t
     days = frozenset(cmd.days)
-    if people.workdays_of(ctx.workspace) == days:
+    if working_hours.workdays_of(ctx.workspace) == days:
         return _say(t._("Working days are already {days}.", days=weekday_names(t, days)))
     ctx.workspace.workdays = ",".join(str(d) for d in sorted(days))
     _refresh_workspace(ctx)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from adapters.kit.retry_after import MAX_SECONDS, header, retry_after_seconds
-from adapters.slack.transport import retry_after as slack_retry_after
+from adapters.slack.pacing import retry_after as slack_retry_after
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

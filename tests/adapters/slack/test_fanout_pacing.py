@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from adapters.slack.transport import Pacer
+from adapters.slack.pacing import Pacer
 
 
 class Time:

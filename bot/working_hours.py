@@ -1,0 +1,55 @@
+"""A person's local rules: their zone, their workspace's working days and quiet hours, their vacations.
+
+Everything that turns "Monday 09:00" into an instant for someone asks here (the planner, opening
+check-ins, reminders, welcomes, digests). It only reads; :mod:`bot.people` changes profiles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.schedule import LocalPolicy
+from storage.models import Person, Vacation, Workspace
+
+
+def valid_timezone(name: str | None) -> bool:
+    if not name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def parse_hhmm(value: str | None) -> time | None:
+    if not value:
+        return None
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def workdays_of(workspace: Workspace) -> frozenset[int]:
+    return frozenset(int(d) for d in workspace.workdays.split(",") if d != "")
+
+
+def policy_for(session: Session, person: Person) -> LocalPolicy:
+    vacations = session.scalars(select(Vacation).where(Vacation.person_id == person.id)).all()
+    return policy_from(person, vacations=[(v.start, v.end) for v in vacations])
+
+
+def policy_from(person: Person, *, vacations: Sequence[tuple[date, date]]) -> LocalPolicy:
+    """The person's local rules from their profile, their workspace and the vacations given."""
+    workspace = person.workspace
+    return LocalPolicy(
+        timezone=person.timezone if valid_timezone(person.timezone) else "UTC",
+        workdays=workdays_of(workspace),
+        quiet_start=parse_hhmm(workspace.quiet_start),
+        quiet_end=parse_hhmm(workspace.quiet_end),
+        vacations=tuple(vacations),
+    )
