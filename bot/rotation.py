@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain import PromptAudience
 from bot.prompts import DEFAULT_SETS, PromptLibrary, choose_next
-from bot.visibility import effective_threshold
+from bot.visibility import run_threshold, workspace_threshold
 from storage.models import Cadence, CadenceRun, PromptRotation, Workspace
 
 
@@ -63,19 +63,18 @@ def run_for(
         run = _existing(session, cadence, occurrence_date, role)
     # K is fixed when a run's first nudge goes out; a later, stricter K raises it (never lowers it).
     workspace = session.get_one(Workspace, cadence.workspace_id)
-    current = effective_threshold(workspace.threshold)
     if run is None:
         run = CadenceRun(
             cadence_id=cadence.id,
             occurrence_date=occurrence_date,
             role=role,
             prompt_ids=_choose_prompts(session, library, cadence, role),
-            threshold=current,
+            threshold=workspace_threshold(workspace),
         )
         session.add(run)
         session.flush()
-    elif run.threshold is None or run.threshold < current:
-        run.threshold = current
+    else:
+        run.threshold = run_threshold(run, workspace)
     return run
 
 

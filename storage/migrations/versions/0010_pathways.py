@@ -1,0 +1,21 @@
+"""pathways per person (issue 10, section 3) (placeholder)
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-11-25 12:00:00
+"""
+
+from __future__ import annotations
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
