@@ -16,6 +16,8 @@ and dropped with one log line: redelivering it could never succeed.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import time
 
@@ -57,11 +59,46 @@ class AckingHandler(AsyncSocketModeHandler):
             )
 
 
+class CheckedClient(SocketModeClient):
+    """slack_sdk's Socket Mode client, refusing what it would choke on before its listeners run.
+
+    slack_sdk builds its request object from any envelope that has a payload and raises (with a
+    traceback in the log, and no ack) when that payload is not an object or a string, and a frame that
+    is not JSON at all breaks its reading loop. Such an envelope is acknowledged (redelivering it can
+    never succeed) and dropped with one log line; a frame that is not JSON is dropped the same way.
+    """
+
+    async def process_message(self) -> None:
+        raw = await self.message_queue.get()
+        if raw is None:
+            return
+        try:
+            message = json.loads(raw) if raw.startswith("{") else {}
+        except ValueError:
+            log.info("dropped a Socket Mode frame that is not JSON (%d bytes)", len(raw))
+            return
+        if not isinstance(message, dict):
+            message = {}
+        payload = message.get("payload")
+        envelope = message.get("envelope_id")
+        if "payload" in message and not isinstance(payload, dict | str):
+            log.info("refused a Socket Mode envelope %s: its payload is not an object", envelope)
+            if isinstance(envelope, str) and envelope:
+                await self.send_socket_mode_response(SocketModeResponse(envelope_id=envelope))
+            return
+        self._listeners_running = asyncio.ensure_future(self.run_message_listeners(message, raw))
+
+
 class SocketConnection:
     """One Socket Mode connection for the lifetime of ``coachbot serve``."""
 
     def __init__(self, *, app: AsyncApp, app_token: str, api: SlackApi, ping_interval: float = 10) -> None:
         self.handler = AckingHandler(app, app_token, web_client=app.client, ping_interval=ping_interval)
+        checked = CheckedClient(
+            app_token=app_token, logger=app.logger, web_client=app.client, ping_interval=ping_interval
+        )
+        checked.socket_mode_request_listeners.append(self.handler.handle)  # type: ignore[arg-type]
+        self.handler.client = checked
         self.api = api
 
     async def start(self) -> None:

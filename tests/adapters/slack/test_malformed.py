@@ -177,6 +177,8 @@ async def test_a_signed_command_that_mentions_payload_is_still_a_command(slack: 
         pytest.param("interactive", VIEW_AS_STRING, id="view-a-string"),
         pytest.param("slash_commands", {"command": "/coach", "text": "status"}, id="command-without-user"),
         pytest.param("slash_commands", "text=status", id="command-a-string"),
+        pytest.param("events_api", [{"type": "event_callback"}], id="payload-a-list"),
+        pytest.param("interactive", 7, id="payload-a-number"),
     ],
 )
 async def test_socket_mode_acknowledges_and_drops_malformed_envelopes(
