@@ -31,7 +31,9 @@ class Commitment(Base):
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     # None for a commitment added by hand (`commit "…"`): no check-in follows it up.
-    cadence_id: Mapped[int | None] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"), default=None)
+    cadence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cadences.id", ondelete="CASCADE"), default=None
+    )
     source_checkin_id: Mapped[int | None] = mapped_column(
         ForeignKey("checkins.id", ondelete="SET NULL"), default=None
     )

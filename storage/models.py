@@ -379,5 +379,5 @@ class InboundQueueItem(Base):
 
 # The relationship tables live in a module of their own; importing it here puts them on Base.metadata
 # wherever the models are used (migrations, create_all, tests).
+import storage.commitments  # noqa: E402  (issue 10: commitments and their shares)
 import storage.relations  # noqa: E402, F401
-import storage.commitments  # noqa: E402, F401

@@ -33,16 +33,24 @@ def upgrade() -> None:
         sa.Column("owner_id", sa.Integer(), sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("cadence_id", sa.Integer(), sa.ForeignKey("cadences.id", ondelete="CASCADE"), nullable=True),
         sa.Column(
-            "source_checkin_id", sa.Integer(), sa.ForeignKey("checkins.id", ondelete="SET NULL"), nullable=True
+            "cadence_id", sa.Integer(), sa.ForeignKey("cadences.id", ondelete="CASCADE"), nullable=True
+        ),
+        sa.Column(
+            "source_checkin_id",
+            sa.Integer(),
+            sa.ForeignKey("checkins.id", ondelete="SET NULL"),
+            nullable=True,
         ),
         sa.Column("message_id", sa.String(length=200), nullable=True),
         sa.Column("due", sa.Date(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("carried", sa.Integer(), nullable=False),
         sa.Column(
-            "followup_checkin_id", sa.Integer(), sa.ForeignKey("checkins.id", ondelete="SET NULL"), nullable=True
+            "followup_checkin_id",
+            sa.Integer(),
+            sa.ForeignKey("checkins.id", ondelete="SET NULL"),
+            nullable=True,
         ),
         _when("created_at", nullable=False),
         _when("updated_at"),
@@ -59,7 +67,9 @@ def upgrade() -> None:
             sa.ForeignKey("commitments.id", ondelete="CASCADE"),
             primary_key=True,
         ),
-        sa.Column("person_id", sa.Integer(), sa.ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column(
+            "person_id", sa.Integer(), sa.ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+        ),
         _when("shared_at", nullable=False),
     )
     op.create_index("ix_commitment_shares_person_id", "commitment_shares", ["person_id"])
