@@ -55,7 +55,7 @@ def test_a_commitment_is_followed_up_with_a_button_carried_forward_and_counted(
 ) -> None:
     lead_cadence(chat)
     run(chat, MONDAY_9, ":as mo", "> Shipping the beta")
-    assert last_question(chat, "mo").startswith("*One last thing:* what will you do before your next check-in?")
+    assert last_question(chat, "mo").startswith("*One last thing:* what will you do before your next")
     run(chat, "> Talk to Bo about his growth plan by Friday")
     [made] = commitments_of(core, "mo")
     assert (made.number, made.text, made.due, made.status) == (
@@ -75,7 +75,9 @@ def test_a_commitment_is_followed_up_with_a_button_carried_forward_and_counted(
     assert followup.text.startswith("Last time you planned:\n> Talk to Bo about his growth plan")
     assert list(followup.choices) == ["done", "partly", "not yet", "drop"]
     run(chat, ":press last 'not yet'")
-    assert last_reply(chat).endswith("Carried #1 forward to Dec 7, 2026. Next time I'll ask whether to keep it.")
+    assert last_reply(chat).endswith(
+        "Carried #1 forward to Dec 7, 2026. Next time I'll ask whether to keep it."
+    )
     assert last_question(chat, "mo").startswith("*1/1*")  # only now the question
     run(chat, "> Hiring", "> Write the Q1 plan")
     first, second = commitments_of(core, "mo")
@@ -137,7 +139,9 @@ def test_german_words_answer_a_follow_up(chat: LocalChat, core: Coachbot) -> Non
     assert commitments_of(core, "mo")[0].status == CommitmentStatus.PARTLY
 
 
-def test_the_cadence_decides_whether_a_check_in_asks_for_a_commitment(chat: LocalChat, core: Coachbot) -> None:
+def test_the_cadence_decides_whether_a_check_in_asks_for_a_commitment(
+    chat: LocalChat, core: Coachbot
+) -> None:
     lead_cadence(chat, extra="--commitment no")
     run(
         chat,
@@ -163,7 +167,9 @@ def test_commitment_commands_number_add_and_change_only_your_own(chat: LocalChat
     run(chat, ":as bo", "commitments")
     assert "You have no commitments yet." in last_reply(chat)
     run(chat, 'commit "call the client" --by 2026-11-01')
-    assert last_reply(chat).endswith("Nov 1, 2026 has passed; name a day still to come, or leave the day out.")
+    assert last_reply(chat).endswith(
+        "Nov 1, 2026 has passed; name a day still to come, or leave the day out."
+    )
     assert commitments_of(core, "bo") == []
     run(chat, 'commit "call the client" --by 2026-12-04', "commit read the design doc")
     assert [(c.number, c.due) for c in commitments_of(core, "bo")] == [
