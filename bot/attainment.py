@@ -1,9 +1,10 @@
 """Goal attainment: the share of commitments done or partly done when they came due.
 
-Counted over the commitments due in the last :data:`WINDOW`: a commitment counts once it is due
-and has not been carried forward (a "not yet" moves its due date to the next check-in, so it is
-counted when that day comes). Done and partly done are kept; dropped, and still open after their
-day, are not. A commitment due today that nobody asked about yet is left out until tomorrow.
+Counted over the last :data:`WINDOW`: a commitment counts once its owner said how it went (done,
+partly done, dropped), or once its day has passed while it is still open. "not yet" moves its due
+date to the next check-in, so it is counted when that day comes. Done and partly done are kept;
+dropped, and still open after their day, are not. A commitment due today that nobody asked about
+yet is left out until tomorrow.
 
 A person sees their own figure; a team's lead sees the team members' figure only as an aggregate,
 and only when :mod:`bot.visibility` allows it: K people with commitments due.
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot import relationships, visibility
@@ -47,20 +48,24 @@ class TeamAttainment:
     k: int
 
 
-def of_people(session: Session, person_ids: Iterable[int], *, today: date) -> Attainment:
+def of_people(session: Session, person_ids: Iterable[int], *, today: date, now: datetime) -> Attainment:
     ids = sorted(set(person_ids))
     if not ids:
         return Attainment(0, 0, 0)
     rows = session.execute(
         select(Commitment.owner_id, Commitment.status, Commitment.due).where(
-            Commitment.owner_id.in_(ids), Commitment.due >= today - WINDOW, Commitment.due <= today
+            Commitment.owner_id.in_(ids),
+            or_(
+                Commitment.status.in_(STILL_OPEN)
+                & (Commitment.due >= today - WINDOW)
+                & (Commitment.due < today),
+                Commitment.status.not_in(STILL_OPEN) & (Commitment.resolved_at >= now - WINDOW),
+            ),
         )
     ).tuples()
     kept = due = 0
     owners: set[int] = set()
-    for owner, status, day in rows:
-        if status in STILL_OPEN and day >= today:
-            continue  # due today and not asked about yet
+    for owner, status, _day in rows:
         due += 1
         kept += status in KEPT
         owners.add(owner)
@@ -69,7 +74,7 @@ def of_people(session: Session, person_ids: Iterable[int], *, today: date) -> At
 
 def own(session: Session, person: Person, *, now: datetime) -> Attainment | None:
     """The person's own figure; None while none of their commitments has come due."""
-    found = of_people(session, [person.id], today=today_for(session, person, now))
+    found = of_people(session, [person.id], today=today_for(session, person, now), now=now)
     return found if found.due else None
 
 
@@ -82,7 +87,7 @@ def for_leads(session: Session, viewer: Person, *, now: datetime) -> list[TeamAt
         standings = visibility.standings_toward_team(session, viewer, team)
         if visibility.gate(standings, visibility.Sight.ATTAINMENT) is visibility.Gate.NEVER:
             continue
-        figure = of_people(session, _members(session, team, viewer), today=today)
+        figure = of_people(session, _members(session, team, viewer), today=today, now=now)
         if not figure.due:
             continue
         shown = visibility.may_see(standings, visibility.Sight.ATTAINMENT, count=figure.people, k=k)

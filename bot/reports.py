@@ -89,14 +89,16 @@ def commitment_parts(session: Session, person: Person, *, now: datetime, t: Tr) 
         select(func.count()).where(Commitment.owner_id == person.id, Commitment.status.in_(STILL_OPEN))
     )
     own = attainment.own(session, person, now=now)
-    if still or own is not None:
+    if still:
         lines.append(
             t.n_(
                 "*Your commitments*: {count} open — `commitments` lists them.",
                 "*Your commitments*: {count} open — `commitments` lists them.",
-                still or 0,
+                still,
             )
         )
+    elif own is not None:
+        lines.append(t._("*Your commitments*: none open — `commitments` lists them."))
     if own is not None:
         lines.append(attainment.own_sentence(t, own))
     teams = attainment.for_leads(session, person, now=now)
