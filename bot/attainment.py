@@ -41,9 +41,10 @@ class Attainment:
 
 @dataclass(frozen=True)
 class TeamAttainment:
-    """A team's figure for its lead; ``attainment`` is None when fewer than ``k`` people had one due."""
+    """A group's figure for its viewer; ``attainment`` is None when fewer than ``k`` people had one
+    due. ``team`` is None for the people below the viewer in reporting lines."""
 
-    team: str
+    team: str | None
     attainment: Attainment | None
     k: int
 
@@ -79,7 +80,8 @@ def own(session: Session, person: Person, *, now: datetime) -> Attainment | None
 
 
 def for_leads(session: Session, viewer: Person, *, now: datetime) -> list[TeamAttainment]:
-    """The figure of each team the viewer leads, as bot.visibility allows it (members only)."""
+    """The figure of each team the viewer leads (its members) and of the people below them in
+    reporting lines, as bot.visibility allows it."""
     found: list[TeamAttainment] = []
     today = today_for(session, viewer, now)
     k = visibility.workspace_threshold(viewer.workspace)
@@ -92,6 +94,12 @@ def for_leads(session: Session, viewer: Person, *, now: datetime) -> list[TeamAt
             continue
         shown = visibility.may_see(standings, visibility.Sight.ATTAINMENT, count=figure.people, k=k)
         found.append(TeamAttainment(team.name, figure if shown else None, k))
+    below = [p.id for p in relationships.org_below(session, viewer)]
+    figure = of_people(session, below, today=today, now=now)
+    if figure.due:
+        standings = frozenset({visibility.Standing.MANAGER})
+        shown = visibility.may_see(standings, visibility.Sight.ATTAINMENT, count=figure.people, k=k)
+        found.append(TeamAttainment(None, figure if shown else None, k))
     return found
 
 
@@ -117,16 +125,17 @@ def own_sentence(t: Tr, value: Attainment) -> str:
 
 
 def team_sentence(t: Tr, value: TeamAttainment) -> str:
+    team = value.team if value.team is not None else t._("People who report to you")
     if value.attainment is None:
         return t._(
             "*{team}*: goal attainment is shown once at least {k} people have commitments due.",
-            team=value.team,
+            team=team,
             k=t.number(value.k),
         )
     return t._(
         "*{team}*: {percent}% of {due} commitments done or partly done when due, from {people} people"
         " (last 90 days).",
-        team=value.team,
+        team=team,
         percent=t.number(percent(value.attainment)),
         due=t.number(value.attainment.due),
         people=t.number(value.attainment.people),

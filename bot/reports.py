@@ -103,7 +103,7 @@ def commitment_parts(session: Session, person: Person, *, now: datetime, t: Tr) 
         lines.append(attainment.own_sentence(t, own))
     teams = attainment.for_leads(session, person, now=now)
     if teams:
-        lines.append(t._("*Goal attainment in the teams you lead* (members' commitments, never one by one)"))
+        lines.append(t._("*Goal attainment of the people you lead* (their commitments, never one by one)"))
         lines.extend(attainment.team_sentence(t, team) for team in teams)
     return tuple(Para(line) for line in lines)
 

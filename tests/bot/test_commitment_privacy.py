@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from adapters.local import LocalChat
-from bot import mydata
+from bot import mydata, relationships
 from bot.core import Coachbot
 from storage.commitments import Commitment, CommitmentShare
 from storage.models import Person
@@ -111,3 +111,22 @@ def test_export_has_my_commitments_and_erasure_removes_them(chat: LocalChat, cor
     with core.database.session() as session:
         assert session.scalars(select(Commitment)).all() == []
         assert session.scalars(select(CommitmentShare)).all() == []
+
+
+def test_a_manager_sees_the_attainment_of_the_people_below_them_from_k(
+    chat: LocalChat, core: Coachbot
+) -> None:
+    team(chat)
+    run(chat, ":person max tz=America/New_York", ":as ada")
+    with core.database.session() as session:
+        found = {p.platform_id: p for p in session.scalars(select(Person))}
+        for who in ("bo", "cy", "di"):
+            relationships.add_reporting_line(session, person=found[who], manager=found["max"])
+    for who in ("bo", "cy", "di"):
+        run(chat, f":as {who}", f'commit "{SECRETS[who]}" --by 2026-11-24')
+    run(chat, ":advance to 2026-11-25 12:00 America/New_York", ":as bo", "commitment drop 1")
+    run(chat, ":as max", "status")
+    assert "*People who report to you*: 0% of 3 commitments done or partly done when due, from 3 people" in (
+        last_reply(chat)
+    )
+    assert all(text not in last_reply(chat) for text in SECRETS.values())
