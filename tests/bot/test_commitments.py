@@ -17,7 +17,7 @@ from bot.core import Coachbot
 from bot.domain import CommitmentStatus
 from storage.commitments import Commitment
 from storage.models import Person
-from tests.bot.conversation_kit import MONDAY_9, NY, on_both_backends
+from tests.bot.conversation_kit import MONDAY_9, NY, edit, nudge_thread, on_both_backends, post, said
 from tests.bot.test_engine_helpers import last_reply, org, received, run
 
 core = on_both_backends  # every test here runs on SQLite and, when configured, PostgreSQL
@@ -196,3 +196,14 @@ def test_a_commitment_added_by_hand_is_followed_up_by_the_next_check_in_after_it
     assert last_question(chat, "mo").startswith("*1/1*")
     run(chat, ":as mo", "> ok", "skip", ":advance to 2026-11-30 09:00 America/New_York")
     assert last_question(chat, "mo").startswith("Last time you planned:\n> prepare the offsite")
+
+
+def test_editing_the_reply_rewrites_the_commitment(chat: LocalChat, core: Coachbot) -> None:
+    lead_cadence(chat)
+    run(chat, MONDAY_9, ":as mo", "> Shipping the beta")
+    message_id, _ = post(chat, "mo", "Call the clinet by Friday", thread=nudge_thread(chat, "mo"))
+    assert said(edit(chat, "mo", message_id, "Call the client by Friday")) == ["Updated commitment #1."]
+    [commitment] = commitments_of(core, "mo")
+    assert (commitment.text, commitment.due) == ("Call the client", date(2026, 11, 27))
+    assert edit(chat, "bo", message_id, "Not mine") == []  # only its owner's edits reach it
+    assert commitments_of(core, "mo")[0].text == "Call the client"
