@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from bot import checkin_messages as say
-from bot import working_hours
+from bot import commitment_messages, working_hours
 from bot.checkin_words import DEFAULT_SNOOZE, UnclearSnooze, Word
 from bot.commands import ast as A
+from bot.commitments import asks_commitment
 from bot.context import Context
 from bot.messages import Para, Reply
 from bot.schedule import next_working_moment
@@ -68,7 +69,8 @@ def act(ctx: Context, checkin: Checkin, word: Word) -> list[Reply]:
 
 
 def finish(ctx: Context, checkin: Checkin) -> list[Reply]:
-    """Every question has an answer or was skipped: thank the person, or note that nothing was shared."""
+    """Every question has an answer or was skipped: ask for a commitment if the cadence wants one,
+    else thank the person; or note that nothing was shared."""
     checkin.next_reminder_at = None
     answers = ctx.session.scalars(select(Answer).where(Answer.checkin_id == checkin.id)).all()
     if answers and all(a.skipped for a in answers):
@@ -78,7 +80,16 @@ def finish(ctx: Context, checkin: Checkin) -> list[Reply]:
         return reply(
             ctx.t._("You skipped every question, so nothing from this check-in is shared. No more reminders.")
         )
-    checkin.state = "done"
+    if asks_commitment(checkin.cadence, checkin.role):  # the check-in ends with a commitment question
+        ctx.session.flush()
+        commitment_messages.ask_commitment(ctx.session, checkin, ctx.person, now=ctx.now)
+        return []
+    return complete(ctx, checkin)
+
+
+def complete(ctx: Context, checkin: Checkin) -> list[Reply]:
+    """The check-in is answered: thank the person with a summary of what they shared."""
+    checkin.state, checkin.next_reminder_at = "done", None
     ctx.session.flush()
     say.thank(ctx.session, ctx.library, checkin, ctx.person, ctx.now)
     return []

@@ -3,6 +3,7 @@
 While the check-in's window is open and its digest not written, an edit (or a second button
 press) changes the answer. After that the change is kept as ``revised_text`` for the person's own
 record only: the digest was computed from ``text``/``rating`` and must not shift under a manager.
+An edited reply to the commitment question rewrites the commitment: it is the person's own.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import re
 from sqlalchemy import select
 
 from bot import checkin_messages as say
+from bot.commands.grammar_commitments import split_due
 from bot.context import Context
 from bot.domain import PromptKind
-from bot.messages import Reply
+from bot.messages import Para, Reply
+from storage.commitments import Commitment
 from storage.models import Answer, Checkin
 
 RATING = re.compile(r"^\s*([1-5])(?:\s*/\s*5)?\b")
@@ -28,7 +31,7 @@ def apply_edit(ctx: Context, *, message_id: str, text: str) -> list[Reply]:
         .where(Answer.message_id == message_id, Checkin.person_id == ctx.person.id)
     )
     if answer is None:
-        return []
+        return _edit_commitment(ctx, message_id=message_id, text=text)
     checkin = ctx.session.get_one(Checkin, answer.checkin_id)
     return revise(
         ctx, checkin, answer, text=text, key=f"edit:{message_id}:{say.event_key(ctx.now.isoformat(), text)}"
@@ -87,3 +90,15 @@ def revise(ctx: Context, checkin: Checkin, answer: Answer, *, text: str, key: st
         ctx.now,
     )
     return []
+
+
+def _edit_commitment(ctx: Context, *, message_id: str, text: str) -> list[Reply]:
+    """An edited reply to the commitment question rewrites that commitment (its due day stays)."""
+    commitment = ctx.session.scalar(
+        select(Commitment).where(Commitment.message_id == message_id, Commitment.owner_id == ctx.person.id)
+    )
+    cleaned = split_due(text)[0]
+    if commitment is None or not cleaned:
+        return []
+    commitment.text, commitment.updated_at = cleaned, ctx.now
+    return [Reply((Para(ctx.t._("Updated commitment #{number}.", number=commitment.number)),))]

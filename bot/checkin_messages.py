@@ -19,6 +19,7 @@ from bot.i18n import Tr, tr
 from bot.messages import Choice, Choices, Para, Part, Quote
 from bot.opening import BatchFacts
 from bot.prompts import Prompt, PromptLibrary
+from storage.commitments import Commitment
 from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, Workspace
 
 
@@ -50,7 +51,9 @@ def nudge(
     run: CadenceRun,
     *,
     facts: BatchFacts | None = None,
+    looking_back: int = 0,
 ) -> tuple[Part, ...]:
+    """The message that opens a check-in's thread; ``looking_back`` commitments are followed up first."""
     t = tr(person.locale)
     cadence = checkin.cadence
     count = len(run.prompt_ids)
@@ -95,14 +98,16 @@ def nudge(
                 threshold=threshold,
             )
         parts.append(Para(text))
-    if facts is not None:
-        commitments = facts.commitments.get((checkin.cadence_id, checkin.person_id), [])
-    else:
-        commitments = _last_commitments(session, checkin)
-    if commitments:
-        parts.append(Para(t._("Last time you said you would:")))
-        parts.extend(Quote(text) for text in commitments)
-        parts.append(Para(t._("Keep that in mind as you answer — how did it go?")))
+    if looking_back:
+        parts.append(
+            Para(
+                t.n_(
+                    "First, a look back at what you planned last time.",
+                    "First, a look back at the {count} things you planned.",
+                    looking_back,
+                )
+            )
+        )
     parts.append(
         Para(
             t._(
@@ -111,24 +116,6 @@ def nudge(
         )
     )
     return tuple(parts)
-
-
-def _last_commitments(session: Session, checkin: Checkin) -> list[str]:
-    """Answers to commitment prompts in this person's previous check-in of the same cadence."""
-    previous = session.scalar(
-        select(Checkin)
-        .where(
-            Checkin.cadence_id == checkin.cadence_id,
-            Checkin.person_id == checkin.person_id,
-            Checkin.id != checkin.id,
-        )
-        .order_by(Checkin.occurrence_date.desc())
-        .limit(1)
-    )
-    if previous is None:
-        return []
-    answers = session.scalars(select(Answer).where(Answer.checkin_id == previous.id)).all()
-    return [a.text for a in answers if "commit" in a.prompt_id and a.text.strip() and not a.skipped]
 
 
 def prompt_of(library: PromptLibrary, checkin: Checkin, index: int) -> Prompt:
@@ -220,6 +207,9 @@ def summary(session: Session, library: PromptLibrary, checkin: Checkin, person: 
             Para(t._("*{question}*", question=library.get(answer.prompt_id).text_for(person.locale)))
         )
         parts.append(Para(t._("_skipped_")) if answer.skipped else Quote(answer.text))
+    for commitment in session.scalars(select(Commitment).where(Commitment.source_checkin_id == checkin.id)):
+        parts.append(Para(t._("*Your commitment* (#{number})", number=commitment.number)))
+        parts.append(Quote(commitment.text))
     parts.append(Para(t._("_Edit any reply above to change an answer._")))
     return tuple(parts)
 

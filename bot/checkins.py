@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import checkin_messages as say
-from bot import opening, outbox
+from bot import commitment_conversation, commitment_messages, commitments, opening, outbox
 from bot.checkin_actions import act, finish, is_open, latest_open, no_open_checkin, reply, snooze_checkin
 from bot.checkin_edits import RATING, apply_edit, revise
-from bot.checkin_words import DEFAULT_SNOOZE, read_word
+from bot.checkin_words import DEFAULT_SNOOZE, Word, read_word
 from bot.commands import CommandError, NeedsForm, parse
 from bot.commands import ast as A
 from bot.context import Context
@@ -141,6 +141,7 @@ def queue_opening_messages(
         return
     session.flush()
     for checkin, person in opened:
+        followups = commitment_conversation.take_followups(checkin, facts)
         outbox.enqueue(
             session,
             key=f"nudge:{checkin.id}",
@@ -150,10 +151,17 @@ def queue_opening_messages(
             not_before=checkin.opened_at,
             checkin=checkin,
             opens_thread=True,
-            parts=say.nudge(session, library, checkin, person, checkin.run, facts=facts),
+            parts=say.nudge(
+                session, library, checkin, person, checkin.run, facts=facts, looking_back=len(followups)
+            ),
             fresh=True,
         )
-        say.ask(session, library, checkin, person, now=now, not_before=checkin.opened_at, facts=facts)
+        if followups:  # the questions wait until the person said how their commitments went
+            commitment_messages.ask_followup(
+                session, checkin, person, followups[0], now=now, not_before=checkin.opened_at, fresh=True
+            )
+        else:
+            say.ask(session, library, checkin, person, now=now, not_before=checkin.opened_at, facts=facts)
     session.flush()
 
 
@@ -171,7 +179,7 @@ def apply_message(
     word = read_word(text)
     if word is not None:  # `skip`, `pass`, `later`… act on the open check-in, never become answers
         checkin = latest_open(ctx)
-        return no_open_checkin(ctx) if checkin is None else act(ctx, checkin, word)
+        return no_open_checkin(ctx) if checkin is None else _act(ctx, checkin, word)
     if text.strip() and _is_command(text):  # `status` at top level stays a command; thread replies answer
         return None
     checkin = latest_open(ctx)
@@ -229,8 +237,19 @@ def _thread_reply(
         return []
     word = read_word(text)
     if word is not None:
-        return act(ctx, checkin, word)
+        return _act(ctx, checkin, word)
     return _answer(ctx, checkin, text=text, message_id=message_id)
+
+
+def _act(ctx: Context, checkin: Checkin, word: Word) -> list[Reply]:
+    """A not-answering word; on a follow-up or the commitment question it means passing on that."""
+    if isinstance(word, A.SkipQuestion | A.Decline) and commitments.awaiting_commitment(checkin):
+        return commitment_conversation.no_commitment(ctx, checkin)
+    if isinstance(word, A.SkipQuestion):
+        pending = commitments.pending_followup(ctx.session, checkin)
+        if pending is not None:
+            return commitment_conversation.skip_followup(ctx, checkin, pending)
+    return act(ctx, checkin, word)
 
 
 def _closed_note(ctx: Context, checkin: Checkin, *, key: str) -> None:
@@ -255,6 +274,13 @@ def _answer(ctx: Context, checkin: Checkin, *, text: str, message_id: str) -> li
             ctx.now,
         )
         return []
+    pending = commitments.pending_followup(ctx.session, checkin)
+    if pending is not None:
+        return commitment_conversation.answer_followup(ctx, checkin, pending, text=text, key=message_id)
+    if commitments.awaiting_commitment(checkin):
+        return commitment_conversation.record_reply(
+            ctx, checkin, text=text, message_id=message_id, key=message_id
+        )
     return record_answer(
         ctx, checkin, index=checkin.current_question, text=text, message_id=message_id, key=message_id
     )
@@ -305,8 +331,11 @@ def record_answer(
 
 
 def apply_choice(ctx: Context, *, value: str, message_id: str | None) -> list[Reply]:
-    """A button press: the current question gets that answer; an earlier one is changed."""
+    """A button press: the current question gets that answer; an earlier one is changed (a
+    commitment's follow-up buttons are :func:`bot.commitment_conversation.apply_choice`)."""
     t = ctx.t
+    if value.startswith(commitment_messages.CHOICE_PREFIX):
+        return commitment_conversation.apply_choice(ctx, value)
     try:
         checkin_id, index, choice = (int(x) for x in value.split(":"))
     except ValueError:
@@ -334,13 +363,13 @@ def apply_choice(ctx: Context, *, value: str, message_id: str | None) -> list[Re
 def skip_question(ctx: Context, cmd: A.SkipQuestion) -> list[Reply]:
     """`skip`: pass over the current question of my most recently opened open check-in."""
     checkin = latest_open(ctx)
-    return no_open_checkin(ctx) if checkin is None else act(ctx, checkin, cmd)
+    return no_open_checkin(ctx) if checkin is None else _act(ctx, checkin, cmd)
 
 
 def decline(ctx: Context, cmd: A.Decline) -> list[Reply]:
     """`skip all` / `pass`: end my open check-in as declined; no more reminders."""
     checkin = latest_open(ctx)
-    return no_open_checkin(ctx) if checkin is None else act(ctx, checkin, cmd)
+    return no_open_checkin(ctx) if checkin is None else _act(ctx, checkin, cmd)
 
 
 def snooze(ctx: Context, cmd: A.Snooze) -> list[Reply]:

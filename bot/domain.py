@@ -112,3 +112,16 @@ class Recurrence:
             return "monthly last" if self.day == -1 else f"monthly {self.day}"
         assert self.weekday is not None and self.nth is not None
         return f"monthly {self.nth} {WEEKDAY_NAMES[self.weekday]}"
+
+
+class CommitmentStatus(StrEnum):
+    """Where a commitment stands (``commitments.status``): open until its owner says how it went.
+
+    ``not_yet`` is still open: the next check-in of its cadence follows it up again.
+    """
+
+    OPEN = "open"
+    DONE = "done"
+    PARTLY = "partly"
+    NOT_YET = "not_yet"
+    DROPPED = "dropped"

@@ -1,11 +1,11 @@
 """`privacy delete`: erase everything that can name the person, and say exactly what happened.
 
-Erased: their check-ins and answers; every quote of their words in stored digests (the comments
-of a stored aggregate carry their writer's id) and in outbox rows (found by ``Quote.author``);
-their vacations; what adapters keep (bot.holdings). A digest
-message already delivered that quoted them *by name* is rewritten in place by an "update"
-message where the platform can edit messages. Stays: group totals (they cannot name anyone),
-the profile and team membership (an admin's decision).
+Erased: their check-ins and answers; their commitments (and the record of sharing them); every
+quote of their words in stored digests (the comments of a stored aggregate carry their writer's
+id) and in outbox rows (found by ``Quote.author``); their vacations; what adapters keep
+(bot.holdings). A digest message already delivered that quoted them *by name* is rewritten in
+place by an "update" message where the platform can edit messages. Stays: group totals (they
+cannot name anyone), the profile and team membership (an admin's decision).
 
 Messages already delivered in their own check-in threads keep an empty row (no text, no link to
 a check-in) so that a later reply in such a thread is still recognised as a reply to the bot and
@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from bot import outbox, planner
+from bot import commitments, outbox, planner
 from bot.aggregates import RunAggregate
 from bot.context import Context
 from bot.i18n import Tr
@@ -42,6 +42,7 @@ class Erased:
     unnamed_delivered: int = 0  # delivered digests with their anonymous words, which cannot be recalled
     vacations: int = 0
     held_by_adapters: int = 0
+    commitments: int = 0
 
 
 def _without(encoded: list[dict[str, Any]], person_id: int) -> tuple[list[dict[str, Any]], int]:
@@ -72,6 +73,7 @@ def erase(ctx: Context) -> Erased:
         session.execute(delete(Checkin).where(Checkin.id.in_(ids)))
     result.vacations = len(session.scalars(select(Vacation.id).where(Vacation.person_id == person.id)).all())
     session.execute(delete(Vacation).where(Vacation.person_id == person.id))
+    result.commitments = commitments.erase(session, person)
     session.flush()
     planner.refresh_slots(session, person=person, now=ctx.now)
     actor = actor_of(person)
@@ -135,6 +137,10 @@ def reply(t: Tr, erased: Erased) -> list[Reply]:
             answers=t.n_("{count} answer", "{count} answers", erased.answers),
         )
     ]
+    if erased.commitments:
+        lines.append(
+            t.n_("Deleted your {count} commitment.", "Deleted your {count} commitments.", erased.commitments)
+        )
     if erased.open_checkins:
         lines.append(
             t.n_(

@@ -20,6 +20,7 @@ from bot.holdings import Holding
 from bot.i18n import tr
 from bot.messages import Para, Part, plain_text
 from bot.prompts import PromptLibrary
+from storage.commitments import Commitment
 from storage.models import Answer, Checkin, Person, Vacation
 
 DIGESTS_KEPT = 10_000
@@ -169,6 +170,20 @@ def export(
                 "text": plain_text(digests.shown_to(session, library, d, viewer=person)),
             }
             for d, run, cadence in received
+        ],
+        "commitments": [
+            {
+                "number": c.number,
+                "text": c.text,
+                "due": c.due.isoformat(),
+                "status": c.status.value,
+                "carried_forward": c.carried,
+                "created_at": c.created_at.isoformat(),
+                "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
+            }
+            for c in session.scalars(
+                select(Commitment).where(Commitment.owner_id == person.id).order_by(Commitment.number)
+            )
         ],
         "kept_by_adapters": kept,
     }

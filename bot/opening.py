@@ -1,8 +1,8 @@
 """What opening a batch of check-ins needs to know, read set-based: one query per kind of fact.
 
 Opening a check-in asks a dozen small questions — does this occurrence exist, is one still open,
-the person's working hours and vacations, how many teams they are in, the team's size, what they
-committed to last time, the run and its promised K. Asked per person, a run of 20,000 people
+the person's working hours and vacations, how many teams they are in, the team's size, which of their
+commitments are due for a follow-up, the run and its promised K. Asked per person, a run of 20,000 people
 spends its first minute in the database before the first nudge leaves. :func:`gather` asks each
 question once for the whole batch; :mod:`bot.checkins` and :mod:`bot.checkin_messages` read the
 answers from :class:`BatchFacts` and fall back to their own queries when opened one at a time.
@@ -15,12 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from bot import relationships, working_hours
+from bot.domain import CommitmentStatus
 from bot.schedule import LocalPolicy
-from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, Vacation
+from storage.commitments import Commitment
+from storage.models import Cadence, CadenceRun, Checkin, Person, Vacation
 
 Pair = tuple[int, int]
 """``(cadence_id, person_id)``"""
@@ -38,7 +40,10 @@ class BatchFacts:
     team_counts: dict[int, int] = field(default_factory=dict)
     """Teams each person leads or belongs to (a label names the team when there are several)."""
     team_sizes: dict[int, int] = field(default_factory=dict)
-    commitments: dict[Pair, list[str]] = field(default_factory=dict)
+    commitments: dict[int, list[Commitment]] = field(default_factory=dict)
+    """Each person's open commitments of the batch's cadences or added by hand (follow-up candidates)."""
+    followed: set[int] = field(default_factory=set)
+    """Commitments a check-in opened in this batch follows up (no second check-in asks again)."""
     runs: dict[tuple[int, date, str], CadenceRun] = field(default_factory=dict)
 
     def record(self, checkin: Checkin) -> None:
@@ -84,32 +89,22 @@ def gather(
     )
     facts.team_counts = relationships.team_counts(session, person_ids)
     facts.team_sizes = relationships.member_counts(session, sorted({c.team_id for c, _, _ in due}))
-    facts.commitments = _last_commitments(session, pairs)
+    facts.commitments = _open_commitments(session, person_ids, sorted({c.id for c, _, _ in due}))
     return facts
 
 
-def _last_commitments(session: Session, pairs: list[Pair]) -> dict[Pair, list[str]]:
-    """Answers to commitment prompts in each pair's latest check-in (before this batch opens any)."""
-    latest = (
-        select(Checkin.cadence_id, Checkin.person_id, func.max(Checkin.occurrence_date).label("last"))
-        .where(tuple_(Checkin.cadence_id, Checkin.person_id).in_(pairs))
-        .group_by(Checkin.cadence_id, Checkin.person_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Checkin.cadence_id, Checkin.person_id, Answer.text)
-        .join(
-            latest,
-            (latest.c.cadence_id == Checkin.cadence_id)
-            & (latest.c.person_id == Checkin.person_id)
-            & (latest.c.last == Checkin.occurrence_date),
+def _open_commitments(
+    session: Session, person_ids: list[int], cadence_ids: list[int]
+) -> dict[int, list[Commitment]]:
+    """Open commitments of these people that a check-in of these cadences could follow up."""
+    rows = session.scalars(
+        select(Commitment).where(
+            Commitment.owner_id.in_(person_ids),
+            Commitment.status.in_((CommitmentStatus.OPEN, CommitmentStatus.NOT_YET)),
+            or_(Commitment.cadence_id.in_(cadence_ids), Commitment.cadence_id.is_(None)),
         )
-        .join(Answer, Answer.checkin_id == Checkin.id)
-        .where(Answer.prompt_id.contains("commit"), Answer.skipped.is_not(True))
-        .order_by(Answer.question)
-    ).tuples()
-    found: dict[Pair, list[str]] = defaultdict(list)
-    for cadence_id, person_id, text in rows:
-        if text.strip():
-            found[(cadence_id, person_id)].append(text)
+    )
+    found: dict[int, list[Commitment]] = defaultdict(list)
+    for commitment in rows:
+        found[commitment.owner_id].append(commitment)
     return dict(found)

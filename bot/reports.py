@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from bot import digests, relationships, visibility, working_hours
+from bot import attainment, digests, relationships, visibility, working_hours
 from bot.cadence_text import schedule_phrase
+from bot.commitments import STILL_OPEN
 from bot.config_warnings import workspace_warnings
 from bot.i18n import Tr, tr
 from bot.messages import Para, Part
 from bot.prompts import PromptLibrary
 from bot.views import CadenceGlance, DigestSummary, HomeView, NextNudge, OpenCheckin
+from storage.commitments import Commitment
 from storage.models import (
     Answer,
     Cadence,
@@ -76,7 +78,34 @@ def home(session: Session, person: Person, *, now: datetime, library: PromptLibr
         needs_app=needs_app(session, person) if person.is_admin else (),
         locale=person.locale,
         paused=tuple(paused),
+        commitments=commitment_parts(session, person, now=now, t=t),
     )
+
+
+def commitment_parts(session: Session, person: Person, *, now: datetime, t: Tr) -> tuple[Part, ...]:
+    """The person's own commitments and goal attainment; for a team lead, their teams' aggregate."""
+    lines: list[str] = []
+    still = session.scalar(
+        select(func.count()).where(Commitment.owner_id == person.id, Commitment.status.in_(STILL_OPEN))
+    )
+    own = attainment.own(session, person, now=now)
+    if still:
+        lines.append(
+            t.n_(
+                "*Your commitments*: {count} open — `commitments` lists them.",
+                "*Your commitments*: {count} open — `commitments` lists them.",
+                still,
+            )
+        )
+    elif own is not None:
+        lines.append(t._("*Your commitments*: none open — `commitments` lists them."))
+    if own is not None:
+        lines.append(attainment.own_sentence(t, own))
+    teams = attainment.for_leads(session, person, now=now)
+    if teams:
+        lines.append(t._("*Goal attainment of the people you lead* (their commitments, never one by one)"))
+        lines.extend(attainment.team_sentence(t, team) for team in teams)
+    return tuple(Para(line) for line in lines)
 
 
 def _closed(session: Session, run: CadenceRun) -> bool:
@@ -174,6 +203,7 @@ def status_parts(
     ).all()
     for v in vacations:
         lines.append(t._("• Vacation: {start} – {end}", start=t.short_date(v.start), end=t.date(v.end)))
+    lines.extend(part.text for part in view.commitments if isinstance(part, Para))
     if view.is_admin:
         lines.append(
             t._(

@@ -65,3 +65,6 @@ class HomeView:
     needs_app: tuple[str, ...]  # display names of people the platform won't let us message yet
     locale: str = "en"  # the viewer's locale, for the adapter's own labels (bot.i18n.tr(locale))
     paused: tuple[str, ...] = ()  # the viewer's cadences that are paused: no next date to show
+    commitments: tuple[Part, ...] = ()
+    """The viewer's open commitments and goal attainment, and their teams' (as bot.visibility allows),
+    already in the viewer's language; empty when there is nothing to say."""

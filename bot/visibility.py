@@ -10,7 +10,8 @@ shown (:class:`Sight`), the most permissive of their standings decides (:class:`
 
 * everything of their own (answers, ratings, which check-ins they answered);
 * a team they lead, and the people below them in reporting lines: only in aggregate, and only
-  from K people;
+  from K people (goal attainment: from K people with commitments due; the commitments themselves
+  are their owner's alone, unless the owner shares one);
 * their coachees: how many check-ins they answered, skipped or missed — never an answer;
 * admins: participation of finished runs, only for groups of at least K;
 * a peer, or anyone else: nothing.
@@ -73,6 +74,7 @@ class Sight(StrEnum):
     RESULTS = "results"  # a group's answer counts, averages and the comments that passed K
     ADHERENCE = "adherence"  # how many check-ins someone answered, skipped or missed
     PARTICIPATION = "participation"  # "4 of 6 answered" for a finished run
+    ATTAINMENT = "attainment"  # goal attainment: the share of commitments done or partly done when due
 
 
 class Gate(StrEnum):
@@ -86,9 +88,24 @@ class Gate(StrEnum):
 _NOTHING: Mapping[Sight, Gate] = {sight: Gate.NEVER for sight in Sight}
 
 POLICY: Mapping[Standing, Mapping[Sight, Gate]] = {
-    Standing.SELF: {**_NOTHING, Sight.ANSWERS: Gate.ALWAYS, Sight.ADHERENCE: Gate.ALWAYS},
-    Standing.LEAD: {**_NOTHING, Sight.RESULTS: Gate.FROM_K, Sight.PARTICIPATION: Gate.FROM_K},
-    Standing.MANAGER: {**_NOTHING, Sight.RESULTS: Gate.FROM_K, Sight.PARTICIPATION: Gate.FROM_K},
+    Standing.SELF: {
+        **_NOTHING,
+        Sight.ANSWERS: Gate.ALWAYS,
+        Sight.ADHERENCE: Gate.ALWAYS,
+        Sight.ATTAINMENT: Gate.ALWAYS,
+    },
+    Standing.LEAD: {
+        **_NOTHING,
+        Sight.RESULTS: Gate.FROM_K,
+        Sight.PARTICIPATION: Gate.FROM_K,
+        Sight.ATTAINMENT: Gate.FROM_K,
+    },
+    Standing.MANAGER: {
+        **_NOTHING,
+        Sight.RESULTS: Gate.FROM_K,
+        Sight.PARTICIPATION: Gate.FROM_K,
+        Sight.ATTAINMENT: Gate.FROM_K,
+    },
     Standing.COACH: {**_NOTHING, Sight.ADHERENCE: Gate.ALWAYS},
     Standing.ADMIN: {**_NOTHING, Sight.PARTICIPATION: Gate.FROM_K},
     Standing.PEER: _NOTHING,
@@ -192,6 +209,7 @@ _SIGHT_WORDS = {
     Sight.RESULTS: "group results (counts, averages, comments)",
     Sight.ADHERENCE: "check-ins answered, skipped, missed",
     Sight.PARTICIPATION: "participation of finished runs",
+    Sight.ATTAINMENT: "goal attainment (share of commitments kept)",
 }
 _GATE_WORDS = {Gate.ALWAYS: "yes", Gate.FROM_K: "from K people", Gate.NEVER: "—"}
 

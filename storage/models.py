@@ -158,6 +158,9 @@ class Cadence(Base):
     created_at: Mapped[datetime] = mapped_column(default=_now)
     # Removing a cadence retires it instead of deleting it, so people keep the answers they gave.
     removed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Whether its check-ins end with a commitment question (0008); None = the default for the role
+    # (yes for a team's manager, no for members), see bot.commitments.asks_commitment.
+    commitment: Mapped[bool | None] = mapped_column(Boolean, default=None)
 
     team: Mapped[Team] = relationship()
 
@@ -376,4 +379,5 @@ class InboundQueueItem(Base):
 
 # The relationship tables live in a module of their own; importing it here puts them on Base.metadata
 # wherever the models are used (migrations, create_all, tests).
+import storage.commitments  # noqa: E402  (issue 10: commitments and their shares)
 import storage.relations  # noqa: E402, F401

@@ -27,8 +27,11 @@ SETUP = [
     "team add atlas @ben @chloe @diego @emma @farid",
     "team create harbor --manager @kenji",
     "team add harbor @hana @liam @mia @noah @olivia",
-    'cadence add lead-weekly --team atlas --audience manager --every "weekly mon" --at 09:00 --questions 3',
-    'cadence add harbor-lead --team harbor --audience manager --every "weekly mon" --at 09:00 --questions 3',
+    # The managers' check-ins end with a commitment question; the next one opens by following it up.
+    'cadence add lead-weekly --team atlas --audience manager --every "weekly mon" --at 09:00 --questions 3'
+    " --commitment yes",
+    'cadence add harbor-lead --team harbor --audience manager --every "weekly mon" --at 09:00 --questions 3'
+    " --commitment yes",
     'cadence add atlas-pulse --team atlas --audience members --every "weekly mon" --at 09:00 '
     "--questions 3 --window 2d --anonymous yes",
 ]

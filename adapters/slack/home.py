@@ -108,6 +108,7 @@ def home_blocks(view: HomeView) -> list[Block]:
         blocks.append(_md("• " + t._("{cadence} — paused", cadence=f"*{escape(name)}*")))
     if not view.next_nudges and not view.paused:
         blocks.append(_md("_" + t._("None scheduled.") + "_"))
+    blocks.extend(render_parts(view.commitments, t=t, max_blocks=10))
     blocks.extend(
         [
             _md(

@@ -111,6 +111,13 @@ def cadence_modal(t: Tr, *, channel: str | None = None) -> View:
                 initial=None,
                 optional=True,
             ),
+            _select(
+                "commitment",
+                t._("End with a commitment question"),
+                (("yes", t._("Yes")), ("no", t._("No"))),
+                initial=None,
+                optional=True,
+            ),
         ],
     )
 

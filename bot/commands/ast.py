@@ -84,6 +84,7 @@ class CadenceAdd:
     questions: int | None = None
     window: timedelta | None = None
     anonymous: bool | None = None
+    commitment: bool | None = None  # None: yes for the manager's check-ins, no for members'
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,48 @@ class Workdays:
     days: frozenset[int]  # 0 = Monday, as in date.weekday()
 
 
+# -- commitments (issue 10, section 1) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueDay:
+    """A due date as written: a calendar date, the next such weekday (0 = Monday), or some days
+    from today. Which date that is depends on the person's zone, so the core works it out."""
+
+    on: date | None = None
+    weekday: int | None = None
+    days: int | None = None
+
+
+@dataclass(frozen=True)
+class CommitmentList:
+    """`commitments`: my commitments, numbered, with where each stands."""
+
+
+@dataclass(frozen=True)
+class CommitmentUpdate:
+    """`commitment done|partly|drop <n>`: say how one of my commitments went."""
+
+    number: int
+    status: Literal["done", "partly", "dropped"]
+
+
+@dataclass(frozen=True)
+class CommitmentAdd:
+    """`commit "…" --by 2026-12-04`: a commitment added by hand."""
+
+    text: str
+    by: DueDay | None = None
+
+
+@dataclass(frozen=True)
+class CommitmentShare:
+    """`commitment share <n> @person`: show one of my commitments to someone."""
+
+    number: int
+    person: Mention
+
+
 Command: TypeAlias = (
     Help
     | TeamCreate
@@ -232,4 +275,8 @@ Command: TypeAlias = (
     | Threshold
     | QuietHours
     | Workdays
+    | CommitmentList
+    | CommitmentUpdate
+    | CommitmentAdd
+    | CommitmentShare
 )

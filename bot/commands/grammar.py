@@ -116,6 +116,7 @@ def cadence_add(a: Args) -> A.Command:
         questions=a.option("questions", int_between(1, 10)),
         window=a.option("window", read_duration),
         anonymous=a.option("anonymous", read_bool),
+        commitment=a.option("commitment", read_bool),
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bot.commands import ast as A
 from bot.commands import grammar as G
+from bot.commands import grammar_commitments as GC
 from bot.commands.spec import Command, Group, Option, Permission, Section
 from bot.i18n import N_
 
@@ -31,6 +32,7 @@ GROUPS: dict[str, Group] = {
     "team": Group("team", aliases=("teams",), default="list"),
     "cadence": Group("cadence", aliases=("cadences", "schedule"), default="list"),
     "admin": Group("admin", aliases=("admins",)),
+    "commitment": Group("commitment", aliases=("commitments",), default="list"),
 }
 
 COMMANDS: tuple[Command, ...] = (
@@ -219,7 +221,7 @@ COMMANDS: tuple[Command, ...] = (
         section="cadences",
         usage="cadence add <name> --team <team> --audience manager|members|both"
         ' --every "<recurrence>" --at HH:MM'
-        " [--prompts <set>] [--questions N] [--window 2d] [--anonymous yes|no]",
+        " [--prompts <set>] [--questions N] [--window 2d] [--anonymous yes|no] [--commitment yes|no]",
         summary=N_("Schedule recurring check-ins."),
         example='cadence add weekly-sync --team design --audience members --every "weekly fri" --at 15:00',
         grammar=G.cadence_add,
@@ -240,10 +242,12 @@ COMMANDS: tuple[Command, ...] = (
             Option("questions", needs=N_("a number from 1 to 10")),
             Option("window", needs=N_("a duration from 1h to 4w, like 2d")),
             Option("anonymous", needs=N_("yes or no"), aliases=("anon",)),
+            Option("commitment", needs=N_("yes or no"), aliases=("commitments",)),
         ),
         detail=N_(
             "Recurrence: daily, weekdays, weekly mon, every 2 weeks tue, monthly 15, monthly first mon,"
-            " monthly last fri, monthly last."
+            " monthly last fri, monthly last. `--commitment yes` ends each check-in by asking what the"
+            " person will do before the next one (the default for the manager, not for members)."
         ),
     ),
     Command(
@@ -360,6 +364,70 @@ COMMANDS: tuple[Command, ...] = (
         permission=ADMIN,
         aliases=("workday", "working-days"),
         detail=N_("Use ranges or lists: mon-fri, sun-thu, mon,tue,thu."),
+    ),
+    # -- commitments and goal attainment (issue 10, section 1) -------------------------------------------
+    Command(
+        "commitment list",
+        section="checkins",
+        usage="commitments",
+        summary=N_("Your commitments, numbered, and how each one stands. Only you see them."),
+        example="commitments",
+        grammar=GC.commitment_list,
+        handlers={A.CommitmentList: "commitments.list_mine"},
+        aliases=("ls",),
+    ),
+    Command(
+        "commitment done",
+        section="checkins",
+        usage="commitment done <n>",
+        summary=N_("Mark one of your commitments as done."),
+        example="commitment done 2",
+        grammar=GC.commitment_update("done"),
+        handlers={A.CommitmentUpdate: "commitments.update"},
+        aliases=("kept",),
+    ),
+    Command(
+        "commitment partly",
+        section="checkins",
+        usage="commitment partly <n>",
+        summary=N_("Mark one of your commitments as partly done."),
+        example="commitment partly 2",
+        grammar=GC.commitment_update("partly"),
+        handlers={A.CommitmentUpdate: "commitments.update"},
+        aliases=("partial",),
+    ),
+    Command(
+        "commitment drop",
+        section="checkins",
+        usage="commitment drop <n>",
+        summary=N_("Let go of one of your commitments; it is no longer followed up."),
+        example="commitment drop 2",
+        grammar=GC.commitment_update("dropped"),
+        handlers={A.CommitmentUpdate: "commitments.update"},
+        aliases=("dropped",),
+    ),
+    Command(
+        "commitment share",
+        section="checkins",
+        usage="commitment share <n> @user",
+        summary=N_("Show one of your commitments to someone, such as your manager or coach."),
+        example="commitment share 2 @maria",
+        grammar=GC.commitment_share,
+        handlers={A.CommitmentShare: "commitments.share"},
+        detail=N_("They get a message with that one commitment and how it stands; nothing else of yours."),
+    ),
+    Command(
+        "commit",
+        section="checkins",
+        usage='commit "<what you will do>" [--by <date>]',
+        summary=N_("Add a commitment of your own."),
+        example='commit "call the client" --by 2026-12-04',
+        grammar=GC.commit,
+        handlers={A.CommitmentAdd: "commitments.add"},
+        options=(Option("by", needs=N_("a day like friday, tomorrow or 2026-12-04"), aliases=("due",)),),
+        detail=N_(
+            "Without `--by` it is due in a week. Your next check-in on or after that day asks how it went."
+        ),
     ),
 )
 """Every command, in the order `help` lists them within a section."""

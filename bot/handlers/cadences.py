@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot import checkins, planner, relationships, working_hours
 from bot.cadence_text import duration_phrase, schedule_phrase
 from bot.commands import ast as A
+from bot.commitments import asks_commitment
 from bot.config_warnings import warnings_for as _warnings_for
 from bot.context import Context
 from bot.domain import Audience, PromptAudience
@@ -124,6 +125,7 @@ def add(ctx: Context, cmd: A.CadenceAdd) -> list[Reply]:
         questions=questions,
         window_minutes=int(window.total_seconds() // 60),
         anonymous=True if cmd.anonymous is None else cmd.anonymous,
+        commitment=cmd.commitment,
         anchor=local_today(ctx.now, "UTC"),
         created_at=ctx.now,
     )
@@ -178,6 +180,15 @@ def describe(ctx: Context, cadence: Cadence) -> tuple[Para, ...]:
             if cadence.anonymous
             else t._("Not anonymous: the manager sees members' written answers with their names.")
         )
+    asking = [role for role in _roles(Audience(cadence.audience)) if asks_commitment(cadence, role)]
+    if not asking:
+        lines.append(t._("No commitment question."))
+    elif len(asking) == 2:
+        lines.append(t._("Each check-in ends with a commitment question."))
+    elif asking == [PromptAudience.MANAGER]:
+        lines.append(t._("The manager's check-ins end with a commitment question."))
+    else:
+        lines.append(t._("The members' check-ins end with a commitment question."))
     if cadence.paused:
         lines.append("_" + t._("Paused.") + "_")
     nxt = ctx.session.scalar(

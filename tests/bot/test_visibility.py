@@ -23,23 +23,35 @@ from tests.bot.test_relationships import NOW, Org, build_org
 
 README = Path(__file__).parents[2] / "README.md"
 
-A, R, D, P = Sight.ANSWERS, Sight.RESULTS, Sight.ADHERENCE, Sight.PARTICIPATION
+A, R, D, P, G = Sight.ANSWERS, Sight.RESULTS, Sight.ADHERENCE, Sight.PARTICIPATION, Sight.ATTAINMENT
 
 # viewer -> (their standings toward Sam, what they see of Sam, what they see of team north)
 TOWARD_SAM: dict[str, tuple[set[Standing], dict[Sight, Gate]]] = {
-    "sam": ({Standing.SELF}, {A: Gate.ALWAYS, R: Gate.NEVER, D: Gate.ALWAYS, P: Gate.NEVER}),
-    "cora": ({Standing.NONE, Standing.COACH}, {A: Gate.NEVER, R: Gate.NEVER, D: Gate.ALWAYS, P: Gate.NEVER}),
+    "sam": (
+        {Standing.SELF},
+        {A: Gate.ALWAYS, R: Gate.NEVER, D: Gate.ALWAYS, P: Gate.NEVER, G: Gate.ALWAYS},
+    ),
+    "cora": (
+        {Standing.NONE, Standing.COACH},
+        {A: Gate.NEVER, R: Gate.NEVER, D: Gate.ALWAYS, P: Gate.NEVER, G: Gate.NEVER},
+    ),
     "lena": (
         {Standing.NONE, Standing.MANAGER},
-        {A: Gate.NEVER, R: Gate.FROM_K, D: Gate.NEVER, P: Gate.FROM_K},
+        {A: Gate.NEVER, R: Gate.FROM_K, D: Gate.NEVER, P: Gate.FROM_K, G: Gate.FROM_K},
     ),
     "max": (
         {Standing.NONE, Standing.MANAGER},
-        {A: Gate.NEVER, R: Gate.FROM_K, D: Gate.NEVER, P: Gate.FROM_K},
+        {A: Gate.NEVER, R: Gate.FROM_K, D: Gate.NEVER, P: Gate.FROM_K, G: Gate.FROM_K},
     ),
-    "pia": ({Standing.NONE, Standing.PEER}, {A: Gate.NEVER, R: Gate.NEVER, D: Gate.NEVER, P: Gate.NEVER}),
-    "ada": ({Standing.NONE, Standing.ADMIN}, {A: Gate.NEVER, R: Gate.NEVER, D: Gate.NEVER, P: Gate.FROM_K}),
-    "zed": ({Standing.NONE}, {A: Gate.NEVER, R: Gate.NEVER, D: Gate.NEVER, P: Gate.NEVER}),
+    "pia": (
+        {Standing.NONE, Standing.PEER},
+        {A: Gate.NEVER, R: Gate.NEVER, D: Gate.NEVER, P: Gate.NEVER, G: Gate.NEVER},
+    ),
+    "ada": (
+        {Standing.NONE, Standing.ADMIN},
+        {A: Gate.NEVER, R: Gate.NEVER, D: Gate.NEVER, P: Gate.FROM_K, G: Gate.NEVER},
+    ),
+    "zed": ({Standing.NONE}, {A: Gate.NEVER, R: Gate.NEVER, D: Gate.NEVER, P: Gate.NEVER, G: Gate.NEVER}),
 }
 TOWARD_NORTH: dict[str, set[Standing]] = {
     "lena": {Standing.NONE, Standing.LEAD},
@@ -84,6 +96,9 @@ def test_what_each_viewer_may_see_of_a_team(org: Org, viewer: str) -> None:
     assert not visibility.may_see(standings, Sight.RESULTS, count=4, k=5)
     assert visibility.may_see(standings, Sight.PARTICIPATION, count=5, k=5) is (viewer in ("lena", "ada"))
     assert not visibility.may_see(standings, Sight.ANSWERS)
+    # Goal attainment: the lead, from K people with commitments due; nobody else sees a team's.
+    assert visibility.may_see(standings, Sight.ATTAINMENT, count=5, k=5) is (viewer == "lena")
+    assert not visibility.may_see(standings, Sight.ATTAINMENT, count=4, k=5)
 
 
 def test_k_never_drops_below_three_whatever_is_asked() -> None:

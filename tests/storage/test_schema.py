@@ -111,8 +111,20 @@ def test_adapter_tables_made_by_the_old_startup_path_are_kept_with_their_rows(an
 
 
 def test_downgrading_past_0007_removes_only_the_adapter_tables(any_database: Database) -> None:
+    command.downgrade(any_database.alembic_config(), "0007")  # later revisions have tables of their own
     before = set(inspect(any_database.engine).get_table_names())
     command.downgrade(any_database.alembic_config(), "0006")
     assert before - set(inspect(any_database.engine).get_table_names()) == ADAPTER_TABLES
-    any_database.upgrade()
+    command.upgrade(any_database.alembic_config(), "0007")
     assert set(inspect(any_database.engine).get_table_names()) == before
+
+
+def test_downgrading_past_0008_removes_only_the_commitments(any_database: Database) -> None:
+    command.downgrade(any_database.alembic_config(), "0008")
+    before = set(inspect(any_database.engine).get_table_names())
+    command.downgrade(any_database.alembic_config(), "0007")
+    after = inspect(any_database.engine)
+    assert before - set(after.get_table_names()) == {"commitments", "commitment_shares"}
+    assert "commitment" not in {c["name"] for c in after.get_columns("cadences")}
+    any_database.upgrade()
+    assert "commitment" in {c["name"] for c in inspect(any_database.engine).get_columns("cadences")}

@@ -213,6 +213,7 @@ async def test_user_text_echoed_back_cannot_ping_or_link(slack: Harness) -> None
     await slack.dm("UMARIA", "fine", thread=nudge.ts)
     rating = [p for p in slack.fake.dm("UMARIA") if p.thread_ts == nudge.ts][-1]
     await slack.click("UMARIA", rating, label="3")
+    await slack.dm("UMARIA", HOSTILE, thread=nudge.ts)  # the commitment question: echoed back too
     thanks = [p for p in slack.fake.dm("UMARIA") if p.thread_ts == nudge.ts][-1]
     shown = json.dumps(thanks.blocks) + thanks.text
     assert "ping" in shown, "the thanks message shows the answers"
