@@ -83,9 +83,7 @@ def next_quarter_start(day: date) -> date:
     return date(start.year + 1, 1, 1) if start.month == 10 else date(start.year, start.month + 3, 1)
 
 
-def _split(
-    first: date, last: date, *, plan_until: date, review_from: date
-) -> list[PhaseSpan]:
+def _split(first: date, last: date, *, plan_until: date, review_from: date) -> list[PhaseSpan]:
     """[first, last] cut into plan up to ``plan_until``, review from ``review_from``, execute between;
     plan wins where they overlap, and empty parts are left out."""
     review_from = max(review_from, plan_until + _DAY)

@@ -47,7 +47,12 @@ def _store(row: BusinessCycle, rule: CycleRule) -> None:
         row.kind, row.sprint_days, row.starts_on = "sprints", rule.length_days, rule.start
     else:
         row.kind = "explicit"
-        row.starts_on, row.execute_on, row.review_on, row.ends_on = rule.plan, rule.execute, rule.review, rule.end
+        row.starts_on, row.execute_on, row.review_on, row.ends_on = (
+            rule.plan,
+            rule.execute,
+            rule.review,
+            rule.end,
+        )
 
 
 def _row(session: Session, *, workspace_id: int, team_id: int | None) -> BusinessCycle | None:
@@ -98,6 +103,17 @@ def in_force(session: Session, team: Team) -> CycleInForce | None:
 
 def workspace_rule(session: Session, workspace: Workspace) -> CycleRule | None:
     return own_rule(session, workspace=workspace, team=None)
+
+
+def teams_with_own_cycle(session: Session, workspace: Workspace) -> list[Team]:
+    return list(
+        session.scalars(
+            select(Team)
+            .join(BusinessCycle, BusinessCycle.team_id == Team.id)
+            .where(BusinessCycle.workspace_id == workspace.id)
+            .order_by(Team.name_key)
+        )
+    )
 
 
 def phase_of_run(session: Session, cadence: Cadence, occurrence_date: date) -> Phase | None:
