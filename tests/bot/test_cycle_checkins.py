@@ -121,7 +121,9 @@ def test_a_team_cycle_beats_the_workspace_cycle_until_it_is_cleared(
 
 def cycles_stored(core: Coachbot) -> list[tuple[int | None, str]]:
     with core.database.session() as session:
-        return [(c.team_id, c.kind) for c in session.scalars(select(BusinessCycle).order_by(BusinessCycle.id))]
+        return [
+            (c.team_id, c.kind) for c in session.scalars(select(BusinessCycle).order_by(BusinessCycle.id))
+        ]
 
 
 def test_cycle_commands_say_what_is_in_force_and_refuse_bad_input(chat: LocalChat, core: Coachbot) -> None:
@@ -166,6 +168,11 @@ def test_cycle_commands_say_what_is_in_force_and_refuse_bad_input(chat: LocalCha
 
 def test_cycle_replies_in_german(chat: LocalChat) -> None:
     org(chat, {"mo": "UTC"}, admin="ada")
-    run(chat, ":person ute tz=Europe/Berlin locale=de admin", ":as ute", "cycle set quarterly --plan 2w --review 2w")
+    run(
+        chat,
+        ":person ute tz=Europe/Berlin locale=de admin",
+        ":as ute",
+        "cycle set quarterly --plan 2w --review 2w",
+    )
     reply = last_reply(chat)
     assert "Der Geschäftszyklus ist jetzt quartalsweise" in reply and "Jetzt: *Umsetzung*" in reply
