@@ -36,7 +36,8 @@ def manager_cadence(chat: LocalChat, team: str, manager: str, *, every: str = "w
     run(
         chat,
         f"team create {team} --manager @{manager}",
-        f'cadence add {team}-sync --team {team} --audience manager --every "{every}" --at 09:00 --questions 2',
+        f"cadence add {team}-sync --team {team} --audience manager"
+        f' --every "{every}" --at 09:00 --questions 2',
     )
 
 
