@@ -25,6 +25,7 @@ SECTIONS: dict[str, Section] = {
     "cadences": Section(N_("Cadences"), ("cadence",)),
     "privacy": Section(N_("Privacy")),
     "admin": Section(N_("Admin"), ("admin",)),
+    "cycle": Section(N_("Business cycle"), ("cycle", "cycles")),  # issue 10, section 2
 }
 """The parts of the `help` overview, in order."""
 
@@ -366,7 +367,7 @@ COMMANDS: tuple[Command, ...] = (
     # -- business cycle (issue 10, section 2) ------------------------------------------------------------
     Command(
         "cycle show",
-        section="cadences",
+        section="cycle",
         usage="cycle",
         summary=N_("The business-cycle phase in force for your teams, and when it changes."),
         example="cycle",
@@ -379,7 +380,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "cycle set",
-        section="cadences",
+        section="cycle",
         usage="cycle set quarterly [--plan 2w] [--review 2w] [--team <team>]\n"
         "cycle set sprints <length> [--from YYYY-MM-DD] [--team <team>]\n"
         "cycle set plan <date> execute <date> review <date> [end <date>] [--team <team>]",
@@ -403,7 +404,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "cycle clear",
-        section="cadences",
+        section="cycle",
         usage="cycle clear [--team <team>]",
         summary=N_("Remove the business cycle, or one team's own cycle."),
         example="cycle clear --team design",

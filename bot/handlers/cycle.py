@@ -41,13 +41,14 @@ def describe(t: Tr, rule: CycleRule) -> str:
     """One line saying what a rule is, in the reader's language."""
     if isinstance(rule, Quarterly):
         return t._(
-            "quarterly: the first {plan} of each quarter plan, the last {review} review, execute between",
+            "quarterly (plan in the first {plan} of each quarter, review in the last {review},"
+            " execute in between)",
             plan=_length(t, rule.plan_days),
             review=_length(t, rule.review_days),
         )
     if isinstance(rule, Sprints):
         return t._(
-            "sprints of {length} from {start}: the first two working days plan, the last two review",
+            "sprints of {length} from {start} (plan on the first two working days, review on the last two)",
             length=_length(t, rule.length_days),
             start=t.date(rule.start),
         )
@@ -98,7 +99,7 @@ def show(ctx: Context, _cmd: A.CycleShow) -> list[Reply]:
     lines: list[str] = []
     workspace_rule = cycles.workspace_rule(ctx.session, ctx.workspace)
     if workspace_rule is not None:
-        lines.append(t._("Business cycle: {rule}.", rule=describe(t, workspace_rule)))
+        lines.append(t._("The business cycle is {rule}.", rule=describe(t, workspace_rule)))
     for team in sorted(teams.values(), key=lambda team: team.name_key):
         in_force = cycles.in_force(ctx.session, team)
         if in_force is None:
@@ -113,7 +114,7 @@ def show(ctx: Context, _cmd: A.CycleShow) -> list[Reply]:
         else:
             lines.append(
                 t._(
-                    "*{team}* has its own cycle ({rule}). {now}",
+                    "*{team}* has its own cycle: {rule}. {now}",
                     team=team.name,
                     rule=describe(t, in_force.rule),
                     now=phase_now(ctx, in_force.rule),
@@ -138,7 +139,7 @@ def _overrides(ctx: Context, *, exclude: set[int]) -> list[str]:
         if team.id not in exclude:
             rule = cycles.own_rule(ctx.session, workspace=ctx.workspace, team=team)
             assert rule is not None
-            lines.append(t._("*{team}* has its own cycle ({rule}).", team=team.name, rule=describe(t, rule)))
+            lines.append(t._("*{team}* has its own cycle: {rule}.", team=team.name, rule=describe(t, rule)))
     return lines
 
 
@@ -156,7 +157,7 @@ def _apply(ctx: Context, rule: CycleRule, team_name: str | None) -> list[Reply]:
         return team
     changed = cycles.set_rule(ctx.session, workspace=ctx.workspace, team=team, rule=rule, now=ctx.now)
     if not changed:
-        return _say(t._("That is already the cycle: {rule}.", rule=describe(t, rule)))
+        return _say(t._("The cycle is already {rule}.", rule=describe(t, rule)))
     if team is None:
         first = t._(
             "The business cycle is now {rule}. Teams with a cycle of their own keep it.",

@@ -23,6 +23,6 @@ async def test_cycle_set_and_show_over_slash_commands(slack: Harness) -> None:
     assert status == 200 and "*atlas* now has its own cycle: sprints of 2 weeks" in reply["text"]
 
     status, reply = await slack.command("UBEN", "cycle")
-    assert status == 200 and "*atlas* hat einen eigenen Zyklus (Sprints von 2 Wochen" in reply["text"]
+    assert status == 200 and "*atlas* hat einen eigenen Zyklus: Sprints von 2 Wochen" in reply["text"]
     with slack.core.database.session() as session:
         assert [c.kind for c in session.scalars(select(BusinessCycle))] == ["sprints"]
