@@ -61,11 +61,22 @@ class Intent(StrEnum):
 
 
 class Phase(StrEnum):
-    """Where in the business cycle a prompt fits best."""
+    """Where in the business cycle a prompt fits best, and which part of the cycle is in force
+    (:mod:`bot.business_cycle`). A prompt without a phase fits any of them."""
 
     PLAN = "plan"
     EXECUTE = "execute"
     REVIEW = "review"
+
+
+class CadenceLength(StrEnum):
+    """How long one period of a cadence is, roughly: what a prompt's wording may assume ("this week"
+    suits a weekly cadence only). A prompt's ``suits`` lists the lengths it fits."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    MONTHLY = "monthly"
 
 
 class Pathway(StrEnum):
@@ -98,6 +109,17 @@ class Recurrence:
     interval_weeks: int = 1
     day: int | None = None
     nth: Literal["first", "last"] | None = None
+
+    def length(self) -> CadenceLength:
+        """The period one occurrence covers: daily, weekly, fortnightly (every 2–3 weeks) or monthly
+        (every month, or every 4 weeks or more)."""
+        if self.kind in ("daily", "weekdays"):
+            return CadenceLength.DAILY
+        if self.kind == "weekly":
+            if self.interval_weeks == 1:
+                return CadenceLength.WEEKLY
+            return CadenceLength.FORTNIGHTLY if self.interval_weeks <= 3 else CadenceLength.MONTHLY
+        return CadenceLength.MONTHLY
 
     def to_text(self) -> str:
         """The canonical command-language spelling; ``parse_recurrence`` reads it back."""

@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
-from bot.domain import Intent, Pathway, Phase, PromptAudience, PromptKind
+from bot.domain import CadenceLength, Intent, Pathway, Phase, PromptAudience, PromptKind
 
 DEFAULT_SETS: Mapping[PromptAudience, str] = MappingProxyType(
     {PromptAudience.MANAGER: "manager-core", PromptAudience.MEMBER: "team-pulse"}
@@ -52,11 +52,13 @@ class Prompt:
     id: str
     set: str
     intent: Intent
-    phase: Phase
+    phase: Phase | None  # None: fits any phase of the business cycle
     pathways: frozenset[Pathway]
     audience: PromptAudience
     kind: PromptKind
     texts: Mapping[str, str]
+    suits: frozenset[CadenceLength] = frozenset(CadenceLength)
+    """The cadence lengths the wording fits ("this week" fits a weekly cadence only)."""
 
     def __hash__(self) -> int:  # ids are unique across the library, and ``texts`` is not hashable
         return hash(self.id)
@@ -102,14 +104,31 @@ class _Texts(BaseModel):
         return {lang: text.strip() for lang, text in texts.items()}
 
 
+ANY_PHASE = "any"
+"""How a prompt file says a prompt fits every phase (leaving ``phase`` out says the same)."""
+
+
 class _RawPrompt(_Texts):
     id: str = Field(pattern=_ID)
     intent: Intent
-    phase: Phase
+    phase: Phase | None = None
     pathways: list[Pathway] = []
     audience: PromptAudience
     kind: PromptKind
+    suits: list[CadenceLength] = list(CadenceLength)
     text: dict[str, str] = Field(min_length=1)
+
+    @field_validator("phase", mode="before")
+    @classmethod
+    def _any_phase(cls, value: object) -> object:
+        return None if value == ANY_PHASE else value
+
+    @field_validator("suits")
+    @classmethod
+    def _some_length(cls, value: list[CadenceLength]) -> list[CadenceLength]:
+        if not value:
+            raise ValueError("list at least one cadence length, or leave 'suits' out to suit them all")
+        return value
 
     @field_validator("text")
     @classmethod
@@ -135,6 +154,7 @@ _ENUMS: Mapping[str, type[StrEnum]] = {
     "pathways": Pathway,
     "audience": PromptAudience,
     "kind": PromptKind,
+    "suits": CadenceLength,
 }
 
 
@@ -145,7 +165,9 @@ def _describe(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "enum" and field in _ENUMS:
         expected = ", ".join(member.value for member in _ENUMS[field])
-        name = "pathway" if field == "pathways" else field
+        name = {"pathways": "pathway", "suits": "cadence length"}.get(field, field)
+        if field == "phase":
+            expected += f", {ANY_PHASE}"
         return f"unknown {name} {error['input']!r} (expected one of: {expected})"
     if kind == "extra_forbidden":
         return f"unknown key {where!r}"
@@ -198,6 +220,7 @@ def _parse_file(file: str, stem: str, content: str) -> PromptSet:
                 audience=item.audience,
                 kind=item.kind,
                 texts=MappingProxyType(item.text),
+                suits=frozenset(item.suits),
             )
         )
     return PromptSet(raw.set, MappingProxyType(raw.description), tuple(prompts))

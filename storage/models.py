@@ -216,13 +216,20 @@ class CadenceRun(Base):
     threshold: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
+OUTSIDE_CYCLE = "any"
+"""``PromptRotation.phase`` of runs with no business-cycle phase in force."""
+
+
 class PromptRotation(Base):
-    """Prompts a cadence has already used for one role since its set was last exhausted."""
+    """Prompts a cadence has already used for one role in one business-cycle phase since that phase's
+    candidates were last exhausted (0009: per phase, so plan weeks rotate through plan prompts)."""
 
     __tablename__ = "prompt_rotations"
 
     cadence_id: Mapped[int] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[PromptAudience] = mapped_column(vocabulary(PromptAudience), primary_key=True)
+    # A bot.domain.Phase value, or OUTSIDE_CYCLE.
+    phase: Mapped[str] = mapped_column(String(16), primary_key=True, default=OUTSIDE_CYCLE)
     used: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
@@ -380,4 +387,5 @@ class InboundQueueItem(Base):
 # The relationship tables live in a module of their own; importing it here puts them on Base.metadata
 # wherever the models are used (migrations, create_all, tests).
 import storage.commitments  # noqa: E402  (issue 10: commitments and their shares)
+import storage.cycles  # noqa: E402
 import storage.relations  # noqa: E402, F401

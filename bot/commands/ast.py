@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Literal, TypeAlias
 
+from bot.business_cycle import Explicit, Quarterly
 from bot.domain import Audience, Recurrence
 
 
@@ -245,6 +246,36 @@ class CommitmentShare:
     person: Mention
 
 
+# -- business cycle (issue 10, section 2) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CycleShow:
+    """`cycle`: the phase in force for my teams (and, for an admin, every cycle set)."""
+
+
+@dataclass(frozen=True)
+class CycleSet:
+    """`cycle set quarterly …` / `cycle set plan … execute … review …`; ``team`` None: the workspace."""
+
+    rule: Quarterly | Explicit
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class CycleSetSprints:
+    """`cycle set sprints 2w [--from DATE]`; without a date, sprints start on the admin's today."""
+
+    length_days: int
+    start: date | None = None
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class CycleClear:
+    team: str | None = None
+
+
 Command: TypeAlias = (
     Help
     | TeamCreate
@@ -279,4 +310,8 @@ Command: TypeAlias = (
     | CommitmentUpdate
     | CommitmentAdd
     | CommitmentShare
+    | CycleShow
+    | CycleSet
+    | CycleSetSprints
+    | CycleClear
 )

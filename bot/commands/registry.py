@@ -12,6 +12,7 @@ native words for `help` are accepted because that is what a lost person types.
 from __future__ import annotations
 
 from bot.commands import ast as A
+from bot.commands import cycle_grammar as CG
 from bot.commands import grammar as G
 from bot.commands import grammar_commitments as GC
 from bot.commands.spec import Command, Group, Option, Permission, Section
@@ -25,6 +26,7 @@ SECTIONS: dict[str, Section] = {
     "cadences": Section(N_("Cadences"), ("cadence",)),
     "privacy": Section(N_("Privacy")),
     "admin": Section(N_("Admin"), ("admin",)),
+    "cycle": Section(N_("Business cycle"), ("cycle", "cycles")),  # issue 10, section 2
 }
 """The parts of the `help` overview, in order."""
 
@@ -33,6 +35,7 @@ GROUPS: dict[str, Group] = {
     "cadence": Group("cadence", aliases=("cadences", "schedule"), default="list"),
     "admin": Group("admin", aliases=("admins",)),
     "commitment": Group("commitment", aliases=("commitments",), default="list"),
+    "cycle": Group("cycle", aliases=("cycles",), default="show"),  # business cycle (issue 10, §2)
 }
 
 COMMANDS: tuple[Command, ...] = (
@@ -428,6 +431,56 @@ COMMANDS: tuple[Command, ...] = (
         detail=N_(
             "Without `--by` it is due in a week. Your next check-in on or after that day asks how it went."
         ),
+    ),
+    # -- business cycle (issue 10, section 2) ------------------------------------------------------------
+    Command(
+        "cycle show",
+        section="cycle",
+        usage="cycle",
+        summary=N_("The business-cycle phase in force for your teams, and when it changes."),
+        example="cycle",
+        grammar=CG.cycle_show,
+        handlers={A.CycleShow: "cycle.show"},
+        detail=N_(
+            "Check-ins ask questions for the phase in force: planning in a plan phase, looking back in"
+            " a review phase."
+        ),
+    ),
+    Command(
+        "cycle set",
+        section="cycle",
+        usage="cycle set quarterly [--plan 2w] [--review 2w] [--team <team>]\n"
+        "cycle set sprints <length> [--from YYYY-MM-DD] [--team <team>]\n"
+        "cycle set plan <date> execute <date> review <date> [end <date>] [--team <team>]",
+        summary=N_("Set the business cycle check-ins follow, for everyone or for one team."),
+        example="cycle set quarterly --plan 2w --review 2w",
+        grammar=CG.cycle_set,
+        handlers={A.CycleSet: "cycle.set_cycle", A.CycleSetSprints: "cycle.set_sprints"},
+        permission=ADMIN,
+        options=(
+            Option("plan", needs=N_("a duration from 1d to 6w, like 2w")),
+            Option("review", needs=N_("a duration from 1d to 6w, like 2w")),
+            Option("from", needs=N_("a date like 2026-11-23"), aliases=("start",)),
+            Option("team", needs=N_("a team name")),
+        ),
+        detail=N_(
+            "Quarterly: calendar quarters, plan first and review last (2 weeks each unless you say)."
+            " Sprints: the first two working days plan, the last two review. Dated: review lasts as long"
+            " as plan unless you give an end. `--team` sets a team's own cycle, which beats the"
+            " workspace's."
+        ),
+    ),
+    Command(
+        "cycle clear",
+        section="cycle",
+        usage="cycle clear [--team <team>]",
+        summary=N_("Remove the business cycle, or one team's own cycle."),
+        example="cycle clear --team design",
+        grammar=CG.cycle_clear,
+        handlers={A.CycleClear: "cycle.clear"},
+        permission=ADMIN,
+        aliases=("off", "remove"),
+        options=(Option("team", needs=N_("a team name")),),
     ),
 )
 """Every command, in the order `help` lists them within a section."""

@@ -15,7 +15,7 @@ from typing import Any
 from bot import checkins
 from bot.commands import Parsed
 from bot.context import Context
-from bot.handlers import cadences, commitments, org, personal, policy
+from bot.handlers import cadences, commitments, cycle, org, personal, policy
 from bot.messages import Para, Reply
 
 Handler = Callable[[Context, Any], list[Reply]]
@@ -24,6 +24,7 @@ MODULES: dict[str, ModuleType] = {
     "cadences": cadences,
     "checkins": checkins,
     "commitments": commitments,
+    "cycle": cycle,
     "org": org,
     "personal": personal,
     "policy": policy,

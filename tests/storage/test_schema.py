@@ -111,12 +111,12 @@ def test_adapter_tables_made_by_the_old_startup_path_are_kept_with_their_rows(an
 
 
 def test_downgrading_past_0007_removes_only_the_adapter_tables(any_database: Database) -> None:
-    command.downgrade(any_database.alembic_config(), "0007")  # later revisions have tables of their own
-    before = set(inspect(any_database.engine).get_table_names())
+    command.downgrade(any_database.alembic_config(), "0007")  # later revisions' tables go first
+    at_0007 = set(inspect(any_database.engine).get_table_names())
     command.downgrade(any_database.alembic_config(), "0006")
-    assert before - set(inspect(any_database.engine).get_table_names()) == ADAPTER_TABLES
+    assert at_0007 - set(inspect(any_database.engine).get_table_names()) == ADAPTER_TABLES
     command.upgrade(any_database.alembic_config(), "0007")
-    assert set(inspect(any_database.engine).get_table_names()) == before
+    assert set(inspect(any_database.engine).get_table_names()) == at_0007
 
 
 def test_downgrading_past_0008_removes_only_the_commitments(any_database: Database) -> None:
