@@ -38,6 +38,7 @@ class ProfileSeen:
     locale: str | None = None
     platform_admin: bool | None = None
     reachable: bool | None = None
+    country: str | None = None  # ISO 3166 code, optionally with a region ("DE", "DE-BY"): public holidays
 
 
 @dataclass(frozen=True)

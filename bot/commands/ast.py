@@ -202,6 +202,16 @@ class Workdays:
     days: frozenset[int]  # 0 = Monday, as in date.weekday()
 
 
+# -- issue 10, section 5: the organisation from an HR file, public holidays ------------------------
+
+
+@dataclass(frozen=True)
+class Holidays:
+    """Whether each person's public holidays are days off; ``None`` shows the setting."""
+
+    on: bool | None
+
+
 Command: TypeAlias = (
     Help
     | TeamCreate
@@ -232,4 +242,5 @@ Command: TypeAlias = (
     | Threshold
     | QuietHours
     | Workdays
+    | Holidays
 )

@@ -361,6 +361,23 @@ COMMANDS: tuple[Command, ...] = (
         aliases=("workday", "working-days"),
         detail=N_("Use ranges or lists: mon-fri, sun-thu, mon,tue,thu."),
     ),
+    # -- issue 10, section 5: the organisation from an HR file, public holidays --------------------
+    Command(
+        "holidays",
+        section="admin",
+        usage="holidays\nholidays on|off",
+        summary=N_("Whether each person's public holidays are days off."),
+        example="holidays off",
+        grammar=G.holidays,
+        handlers={A.Holidays: "hr.holidays"},
+        permission=ADMIN,
+        aliases=("holiday", "public-holidays"),
+        detail=N_(
+            "On by default. With it on, nobody is nudged or reminded on a public holiday of their"
+            " country (set by `coachbot import` or the platform profile); a nudge moves to their next"
+            " working day."
+        ),
+    ),
 )
 """Every command, in the order `help` lists them within a section."""
 
