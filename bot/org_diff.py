@@ -85,6 +85,8 @@ def render_plan(plan: ImportPlan, t: Tr) -> list[str]:
 def _changes(plan: PersonPlan, t: Tr) -> str:
     parts: list[str] = []
     for name, value in plan.profile.items():
+        if name == "display_name" and plan.person is None:
+            continue  # a new person's name is already in the line
         old = getattr(plan.person, name) if plan.person is not None else None
         parts.append(_arrow(t._(FIELDS[name]), _shown(old, t), _shown(value, t)))
     if plan.manager_changes:

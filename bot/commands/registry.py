@@ -371,7 +371,7 @@ COMMANDS: tuple[Command, ...] = (
         grammar=G.holidays,
         handlers={A.Holidays: "hr.holidays"},
         permission=ADMIN,
-        aliases=("holiday", "public-holidays"),
+        aliases=("public-holidays",),
         detail=N_(
             "On by default. With it on, nobody is nudged or reminded on a public holiday of their"
             " country (set by `coachbot import` or the platform profile); a nudge moves to their next"
