@@ -104,7 +104,7 @@ def plan_import(
     by_id = {p.platform_id.lower(): p for p in known}
     by_email = {p.email: p for p in known if p.email}
 
-    def bad(line: int, msgid: str, **values: object) -> None:
+    def bad(line: int, msgid: str, /, **values: object) -> None:
         problems.append(Problem(line, Msg(msgid, values)))
 
     people: list[PersonPlan] = []
