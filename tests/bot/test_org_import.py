@@ -69,7 +69,7 @@ def test_bad_rows_are_named_by_line_and_nothing_is_read() -> None:
         (4, "`2026-13-02` is not a date like 2026-11-23."),
         (5, "`ceo` is already on line 2."),
     ]
-    assert [p.message.render(tr("de")) for p in problems][0] == "`not-an-email` ist keine E-Mail-Adresse."
+    assert problems[0].message.render(tr("de")) == "`not-an-email` ist keine E-Mail-Adresse."
 
 
 def test_a_header_without_identity_or_with_unknown_columns_is_refused() -> None:
@@ -180,7 +180,8 @@ def test_loops_and_two_leads_are_problems(any_database: Database) -> None:
         assert _lines(plan)[0] == "Line 2: These reporting lines go round in a circle: a → b → c → a."
         _, plan = _plan(session, two_leads)
         assert _lines(plan) == [
-            "Line 5: The team core would have two leads, m1 (line 4) and m2: its members name different managers."
+            "Line 5: The team core would have two leads, m1 (line 4) and m2: its members name different"
+            " managers."
         ]
 
 
