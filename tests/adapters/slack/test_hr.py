@@ -74,3 +74,17 @@ async def test_import_resolves_emails_with_slack(slack: Harness) -> None:
         ]
     else:
         raise AssertionError("an unknown email must refuse the whole file")
+
+
+async def test_someone_slack_showed_us_is_found_by_email_without_asking_slack(slack: Harness) -> None:
+    slack.fake.add_user(
+        "UADA", name="Ada", tz="Europe/London", admin=True, profile={"email": "Ada@acme.example"}
+    )
+    await slack.command("UADA", "status")
+    url = slack.core.database.engine.url.render_as_string(hide_password=False)
+    text = "email,country\nada@acme.example,GB\n"
+    lines = await asyncio.to_thread(
+        import_file, text, database=url, platform="slack", workspace=None, dry_run=False, env={}
+    )
+    assert lines[0] == "Line 2: update UADA (Ada): country GB"
+    assert slack.fake.called("users.lookupByEmail") == []
