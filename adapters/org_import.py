@@ -4,7 +4,8 @@ The core (:mod:`bot.org_import`) needs, for an email nobody stored yet, a way to
 who that is. Slack answers ``users.lookupByEmail`` when a bot token is configured
 (``SLACK_BOT_TOKEN``; the ``users:read.email`` scope). Teams has no such lookup a bot can make
 outside a conversation without Microsoft Graph rights, so there, as in the local chat, an email is
-resolved only against people already stored with it (from an earlier import).
+resolved only against people already stored with it (from an earlier import, a Slack profile or a
+Teams roster sync).
 """
 
 from __future__ import annotations
