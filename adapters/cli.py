@@ -99,6 +99,35 @@ def demo(database: DatabaseOption = None, start: StartOption = None) -> None:
     _run_chat(database=database, start=start, demo=True, org="demo")
 
 
+@app.command("import")
+def import_people(
+    path: Annotated[Path, typer.Argument(help="CSV file of people (columns: see README)")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would change; change nothing")
+    ] = False,
+    database: DatabaseOption = None,
+    platform: Annotated[str, typer.Option(help="slack, teams or local")] = "local",
+    workspace: Annotated[
+        str | None, typer.Option(help="Slack team id, Teams tenant id or local organisation name")
+    ] = None,
+) -> None:
+    """Create and update people, reporting lines and teams from an HR file; all or nothing."""
+    from adapters.org_import import ImportRefused, import_file
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"cannot read {path}: {exc}") from exc
+    try:
+        lines = import_file(text, database=database, platform=platform, workspace=workspace, dry_run=dry_run)
+    except ImportRefused as exc:
+        for line in exc.lines:
+            typer.echo(line, err=True)
+        raise typer.Exit(code=1) from exc
+    for line in lines:
+        typer.echo(line)
+
+
 @db_app.command("upgrade")
 def db_upgrade(database: DatabaseOption = None) -> None:
     """Bring the database schema to the latest version (Alembic)."""

@@ -38,6 +38,8 @@ class ProfileSeen:
     locale: str | None = None
     platform_admin: bool | None = None
     reachable: bool | None = None
+    country: str | None = None  # ISO 3166 code, optionally with a region ("DE", "DE-BY"): public holidays
+    email: str | None = None  # lets `coachbot import` find by email someone the platform already showed us
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.commands import Mention
 from bot.events import Actor, ProfileSeen
+from bot.hr_file import EMAIL_MAX
+from bot.public_holidays import normalise_country
 from bot.schedule import end_of_quiet_hours
 from bot.working_hours import policy_for, valid_timezone
 from storage.models import Person, Team, Workspace, name_key
@@ -69,6 +71,12 @@ def apply_profile(session: Session, profile: ProfileSeen, *, now: datetime) -> P
         zone_changed = True
     if profile.locale:
         person.locale = profile.locale
+    if profile.email and "@" in profile.email and len(profile.email) <= EMAIL_MAX:
+        person.email = profile.email.strip().lower()
+    country = normalise_country(profile.country) if profile.country else None
+    if country is not None and country != person.country:
+        person.country = country
+        zone_changed = True  # other holidays move nudges like another zone does
     if profile.platform_admin is not None:
         person.platform_admin = profile.platform_admin
     if profile.reachable and not person.reachable:

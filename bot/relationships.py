@@ -202,6 +202,26 @@ def add_reporting_line(session: Session, *, person: Person, manager: Person) -> 
     session.flush()
 
 
+def set_manager(session: Session, *, person: Person, manager: Person | None) -> None:
+    """Make ``manager`` the person's one manager (None: they report to nobody), replacing any others."""
+    session.execute(delete(ReportingLine).where(ReportingLine.person_id == person.id))
+    if manager is not None:
+        session.add(ReportingLine(person_id=person.id, manager_id=manager.id))
+    session.flush()
+
+
+def replace_lead(session: Session, team: Team, lead: Person) -> None:
+    """Make ``lead`` the team's one lead; a lead is never also a member of their own team."""
+    session.execute(
+        delete(Membership).where(
+            Membership.group_id == team.id,
+            (Membership.role == Role.LEAD) | (Membership.person_id == lead.id),
+        )
+    )
+    session.add(Membership(group_id=team.id, person_id=lead.id, role=Role.LEAD))
+    session.flush()
+
+
 def add_coaching(session: Session, *, coach: Person, coachee: Person) -> None:
     session.add(Coaching(coach_id=coach.id, coachee_id=coachee.id))
     session.flush()

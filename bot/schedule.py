@@ -21,12 +21,17 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.domain import WEEKDAY_NAMES, Recurrence
+from bot.public_holidays import is_public_holiday
 
 MAX_WALL_OCCURRENCES = 400
 """How many wall occurrences :func:`next_occurrence` inspects before giving up (> a year of dailies)."""
 
 DEFAULT_OFF_HOURS = (time(18, 0), time(9, 0))
 """Evenings and nights do not count as working time for reminders when no quiet hours are set."""
+
+HOLIDAY_LOOKBACK = timedelta(days=31)
+"""How far back :func:`next_occurrence` looks for an occurrence that a public holiday moved later:
+longer than any run of holidays, weekends and vacation it would have to wait out."""
 
 _ONE_SECOND = timedelta(seconds=1)
 _MAX_WORKING_STEPS = 100_000
@@ -47,7 +52,8 @@ def _require_aware(value: datetime, name: str) -> None:
 
 @dataclass(frozen=True)
 class LocalPolicy:
-    """A person's local rules: zone, working days, quiet hours, vacations and one-off skips."""
+    """A person's local rules: zone, working days, quiet hours, vacations and one-off skips, and the
+    country whose public holidays they have off (None: no holidays)."""
 
     timezone: str
     workdays: frozenset[int] = frozenset(range(5))
@@ -55,6 +61,7 @@ class LocalPolicy:
     quiet_end: time | None = None
     vacations: tuple[tuple[date, date], ...] = ()
     skip_dates: frozenset[date] = frozenset()
+    holiday_country: str | None = None
 
     def __post_init__(self) -> None:
         _zone(self.timezone)
@@ -159,11 +166,22 @@ def local_today(instant: datetime, tz: str) -> date:
     return instant.astimezone(_zone(tz)).date()
 
 
+def is_day_off(local_date: date, policy: LocalPolicy) -> bool:
+    """Not a working day for the person: outside the working days, or a public holiday there."""
+    return local_date.weekday() not in policy.workdays or is_public_holiday(
+        policy.holiday_country, local_date
+    )
+
+
+def _on_vacation(local_date: date, policy: LocalPolicy) -> bool:
+    return any(first <= local_date <= last for first, last in policy.vacations)
+
+
 def _skip_reason(local_date: date, policy: LocalPolicy) -> str | None:
     """Why an occurrence is not sent; the most structural reason wins."""
     if local_date.weekday() not in policy.workdays:
         return "non-working day"
-    if any(first <= local_date <= last for first, last in policy.vacations):
+    if _on_vacation(local_date, policy):
         return "vacation"
     if local_date in policy.skip_dates:
         return "skipped"
@@ -193,17 +211,47 @@ def next_occurrence(
     after_local = after.astimezone(policy.zone).replace(tzinfo=None)
     if last_local_date is not None:
         after_local = max(after_local, datetime.combine(last_local_date, time.max))
-    for count, wall in enumerate(wall_occurrences(recurrence, at, anchor=anchor, after_local=after_local)):
+    if policy.holiday_country:
+        # An occurrence on a holiday before `after` may have moved to a day after it: look back.
+        after_local -= HOLIDAY_LOOKBACK
+    walls = wall_occurrences(recurrence, at, anchor=anchor, after_local=after_local)
+    for count, wall in enumerate(walls):
         if count >= MAX_WALL_OCCURRENCES:
             break
-        if last_local_date is not None and wall.date() <= last_local_date:
+        occurrence, scheduled = _occurrence_at(recurrence, at, wall, policy=policy, anchor=anchor)
+        if last_local_date is not None and occurrence.local_date <= last_local_date:
             continue
-        scheduled = to_instant(wall, policy.timezone)
         if scheduled <= after:
             continue
-        due = end_of_quiet_hours(scheduled, policy)
-        return Occurrence(local_date=wall.date(), due_at=due, skipped=_skip_reason(wall.date(), policy))
+        return occurrence
     raise ValueError("no occurrence within a year")
+
+
+def _occurrence_at(
+    recurrence: Recurrence, at: time, wall: datetime, *, policy: LocalPolicy, anchor: date
+) -> tuple[Occurrence, datetime]:
+    """The occurrence the recurrence's wall time ``wall`` becomes, and its scheduled instant.
+
+    A working day that is a public holiday moves the nudge to the next day that is neither off nor
+    on vacation, at the same wall time, unless the cadence comes round again by then (a daily
+    one): then the holiday is passed over like any day off.
+    """
+    day = wall.date()
+    reason = _skip_reason(day, policy)
+    if reason is None and is_public_holiday(policy.holiday_country, day):
+        target = day + timedelta(days=1)
+        while is_day_off(target, policy) or _on_vacation(target, policy):
+            if target - day > HOLIDAY_LOOKBACK:
+                break
+            target += timedelta(days=1)
+        following = next(wall_occurrences(recurrence, at, anchor=anchor, after_local=wall), None)
+        if following is not None and following.date() > target and target - day <= HOLIDAY_LOOKBACK:
+            wall, reason = datetime.combine(target, wall.time()), _skip_reason(target, policy)
+        else:
+            reason = "public holiday"
+    scheduled = to_instant(wall, policy.timezone)
+    due = end_of_quiet_hours(scheduled, policy)
+    return Occurrence(local_date=wall.date(), due_at=due, skipped=reason), scheduled
 
 
 def _in_window(clock: time, start: time, end: time) -> bool:
@@ -260,7 +308,7 @@ def is_working_time(instant: datetime, policy: LocalPolicy) -> bool:
     """A local workday and not quiet hours."""
     _require_aware(instant, "instant")
     local = instant.astimezone(policy.zone)
-    return local.weekday() in policy.workdays and not in_quiet_hours(instant, policy)
+    return not is_day_off(local.date(), policy) and not in_quiet_hours(instant, policy)
 
 
 def add_working_time(start: datetime, amount: timedelta, policy: LocalPolicy) -> datetime:
@@ -283,7 +331,7 @@ def add_working_time(start: datetime, amount: timedelta, policy: LocalPolicy) ->
         return current
     for _ in range(_MAX_WORKING_STEPS):
         local = current.astimezone(zone)
-        if local.weekday() not in policy.workdays:
+        if is_day_off(local.date(), policy):
             current = _next_instant_at(current, midnight, zone)
             continue
         if _in_window(local.time(), off_start, off_end):
@@ -303,13 +351,14 @@ def next_working_moment(instant: datetime, policy: LocalPolicy) -> datetime:
     """The first instant at or after ``instant`` on a local working day and outside quiet hours.
 
     Digests and other messages that are not tied to a cadence time wait for it, like nudges do.
-    With no working day at all it gives up after a week and returns the end of quiet hours.
+    With no working day at all it gives up after a month (public holidays can make weeks without
+    one) and returns the end of quiet hours.
     """
     _require_aware(instant, "instant")
     current = end_of_quiet_hours(instant, policy)
     zone = policy.zone
-    for _ in range(8):
-        if current.astimezone(zone).weekday() in policy.workdays:
+    for _ in range(HOLIDAY_LOOKBACK.days + 1):
+        if not is_day_off(current.astimezone(zone).date(), policy):
             return end_of_quiet_hours(current, policy)
         current = end_of_quiet_hours(_next_instant_at(current, time(0, 0), zone), policy)
     return end_of_quiet_hours(instant, policy)

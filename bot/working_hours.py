@@ -1,4 +1,5 @@
-"""A person's local rules: their zone, their workspace's working days and quiet hours, their vacations.
+"""A person's local rules: their zone, their workspace's working days and quiet hours, their vacations,
+and the public holidays of their country when their workspace keeps them (`holidays on`).
 
 Everything that turns "Monday 09:00" into an instant for someone asks here (the planner, opening
 check-ins, reminders, welcomes, digests). It only reads; :mod:`bot.people` changes profiles.
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.public_holidays import normalise_country
 from bot.schedule import LocalPolicy
 from storage.models import Person, Vacation, Workspace
 
@@ -52,4 +54,12 @@ def policy_from(person: Person, *, vacations: Sequence[tuple[date, date]]) -> Lo
         quiet_start=parse_hhmm(workspace.quiet_start),
         quiet_end=parse_hhmm(workspace.quiet_end),
         vacations=tuple(vacations),
+        holiday_country=holiday_country_of(person),
     )
+
+
+def holiday_country_of(person: Person) -> str | None:
+    """The country whose public holidays the person has off, or None (no country, or `holidays off`)."""
+    if not person.workspace.public_holidays or not person.country:
+        return None
+    return normalise_country(person.country)

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
@@ -63,6 +64,8 @@ class Workspace(Base):
     quiet_start: Mapped[str | None] = mapped_column(String(5), default="20:00")
     quiet_end: Mapped[str | None] = mapped_column(String(5), default="07:00")
     workdays: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
+    # Whether each person's national public holidays are days off (`holidays on|off`).
+    public_holidays: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=_now)
 
 
@@ -71,6 +74,7 @@ class Person(Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "platform_id"),
         Index("ix_people_display_key", "workspace_id", "display_key"),
+        Index("ix_people_email", "workspace_id", "email"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +88,11 @@ class Person(Base):
     platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     # False once the platform refused a message (Teams: app not installed); held messages wait.
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # From an HR file (bot.org_import): the email HR knows them by (lower case), the country whose
+    # public holidays they keep (ISO 3166, optionally with a region: "DE", "DE-BY"), their start date.
+    email: Mapped[str | None] = mapped_column(String(254), default=None)
+    country: Mapped[str | None] = mapped_column(String(16), default=None)
+    start_date: Mapped[date | None] = mapped_column(Date, default=None)
     created_at: Mapped[datetime] = mapped_column(default=_now)
 
     workspace: Mapped[Workspace] = relationship()

@@ -21,6 +21,7 @@ from bot.core import Coachbot
 from bot.dispatch import deliver_due
 from bot.events import Actor, ChoiceMade, CommandIssued, MessageEdited, MessagePosted, ProfileSeen
 from bot.messages import Reply
+from bot.public_holidays import normalise_country
 
 PLATFORM = "local"
 MAX_ADVANCE = timedelta(days=366)
@@ -30,7 +31,7 @@ TEXT_VERBS = frozenset({"reply", "edit"})
 """Chat commands whose last argument is free text, taken as typed (no shell quoting)."""
 HELP = """Chat commands (everything else is a message to Coachbot):
   :as <person>                      act as this person (created if new)
-  :person <handle> [tz=Area/City] [locale=de] [name="Full Name"] [admin]
+  :person <handle> [tz=Area/City] [locale=de] [country=DE] [name="Full Name"] [admin]
   > <text>                          reply in your latest check-in thread
   :reply <message id> <text>        reply in the thread of a message
   :edit <your message id> <text>    edit one of your messages
@@ -85,6 +86,7 @@ class LocalChat:
         locale: str | None = None,
         name: str | None = None,
         admin: bool | None = None,
+        country: str | None = None,
     ) -> None:
         self.core.handle(
             ProfileSeen(
@@ -94,6 +96,7 @@ class LocalChat:
                 locale=locale,
                 platform_admin=admin,
                 reachable=True,
+                country=country,
             )
         )
         if tz:
@@ -301,9 +304,13 @@ class LocalChat:
 
     def _cmd_person(self, args: list[str], _line: str) -> None:
         if not args:
-            raise ChatError('Usage: :person <handle> [tz=Area/City] [locale=de] [name="Full Name"] [admin]')
+            raise ChatError(
+                'Usage: :person <handle> [tz=Area/City] [locale=de] [country=DE] [name="Full Name"] [admin]'
+            )
         options = dict(a.split("=", 1) for a in args[1:] if "=" in a)
-        unknown = set(options) - {"tz", "locale", "name"} | {a for a in args[1:] if "=" not in a} - {"admin"}
+        unknown = set(options) - {"tz", "locale", "name", "country"} | {
+            a for a in args[1:] if "=" not in a
+        } - {"admin"}
         if unknown:
             raise ChatError(f"Unknown option(s): {', '.join(sorted(unknown))}.")
         tz = options.get("tz")
@@ -312,12 +319,16 @@ class LocalChat:
                 ZoneInfo(tz)
             except Exception as exc:
                 raise ChatError(f"{tz} is not a time zone name like Europe/Berlin.") from exc
+        country = options.get("country")
+        if country and normalise_country(country) is None:
+            raise ChatError(f"{country} is not a country code with public holidays, like DE, US or DE-BY.")
         self.person(
             args[0].lstrip("@"),
             tz=tz,
             locale=options.get("locale"),
             name=options.get("name"),
             admin=True if "admin" in args[1:] else None,
+            country=country,
         )
 
     def _cmd_reply(self, args: list[str], _line: str) -> None:

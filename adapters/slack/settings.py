@@ -29,6 +29,7 @@ DEFAULT_SCOPES: tuple[str, ...] = (
     "im:write",
     "usergroups:read",
     "users:read",
+    "users:read.email",  # `coachbot import` finds people from an HR file by email
 )
 """Bot scopes the app needs; kept equal to ``manifest.yaml`` by a test."""
 

@@ -138,4 +138,5 @@ def profile_event(workspace: str, user: dict[str, Any]) -> ProfileSeen | None:
         locale=str(user["locale"]) if user.get("locale") else None,
         platform_admin=admin,
         reachable=not user.get("deleted", False),
+        email=str(profile["email"]) if profile.get("email") else None,  # with the users:read.email scope
     )

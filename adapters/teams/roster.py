@@ -96,7 +96,11 @@ def _member(workspace: str, account: TeamsChannelAccount) -> RosterMember:
     return RosterMember(
         id=account.id,
         is_bot=account.id.startswith(BOT_ID_PREFIX),
-        profile=ProfileSeen(actor=Actor(PLATFORM, workspace, account.id), display_name=account.name or None),
+        profile=ProfileSeen(
+            actor=Actor(PLATFORM, workspace, account.id),
+            display_name=account.name or None,
+            email=account.email or None,  # so that `coachbot import` can match HR rows by email
+        ),
     )
 
 

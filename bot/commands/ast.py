@@ -276,6 +276,16 @@ class CycleClear:
     team: str | None = None
 
 
+# -- issue 10, section 5: the organisation from an HR file, public holidays ------------------------
+
+
+@dataclass(frozen=True)
+class Holidays:
+    """Whether each person's public holidays are days off; ``None`` shows the setting."""
+
+    on: bool | None
+
+
 Command: TypeAlias = (
     Help
     | TeamCreate
@@ -314,4 +324,5 @@ Command: TypeAlias = (
     | CycleSet
     | CycleSetSprints
     | CycleClear
+    | Holidays
 )

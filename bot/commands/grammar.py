@@ -265,3 +265,16 @@ def admin_add(a: Args) -> A.Command:
 
 def admin_remove(a: Args) -> A.Command:
     return A.AdminRemove(mention_arg(a, a.exactly(N_("a person, like @alice"))[0]))
+
+
+# -- issue 10, section 5: the organisation from an HR file, public holidays ------------------------
+
+
+def holidays(a: Args) -> A.Command:
+    if not a.pos:
+        a.exactly()
+        return A.Holidays(None)
+    on = read_bool(a.exactly(N_("on or off"))[0])
+    if on is None:
+        a.fail(N_("Say `holidays on` or `holidays off`."))
+    return A.Holidays(on)

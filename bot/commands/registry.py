@@ -482,6 +482,23 @@ COMMANDS: tuple[Command, ...] = (
         aliases=("off", "remove"),
         options=(Option("team", needs=N_("a team name")),),
     ),
+    # -- issue 10, section 5: the organisation from an HR file, public holidays --------------------
+    Command(
+        "holidays",
+        section="admin",
+        usage="holidays\nholidays on|off",
+        summary=N_("Whether each person's public holidays are days off."),
+        example="holidays off",
+        grammar=G.holidays,
+        handlers={A.Holidays: "hr.holidays"},
+        permission=ADMIN,
+        aliases=("public-holidays",),
+        detail=N_(
+            "On by default. With it on, nobody is nudged or reminded on a public holiday of their"
+            " country (set by `coachbot import` or the platform profile); a nudge moves to their next"
+            " working day."
+        ),
+    ),
 )
 """Every command, in the order `help` lists them within a section."""
 

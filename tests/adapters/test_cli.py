@@ -139,3 +139,34 @@ def test_teams_package_builds_a_zip(tmp_path: Path) -> None:
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["bots"][0]["botId"] == env["MICROSOFT_APP_ID"]
     assert {manifest["icons"]["color"], manifest["icons"]["outline"]} <= set(archive.namelist())
+
+
+def test_import_refuses_bad_rows_then_dry_runs_then_imports_once(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'hr.db'}"
+    header = "platform id,name,manager,team,time zone,country\n"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(header + "maria,Maria,,design,Mars/Olympus,US\nben,Ben,maria,design,Europe/Berlin,DE\n")
+    good = tmp_path / "good.csv"
+    good.write_text(
+        header + "maria,Maria,,design,America/New_York,US\nben,Ben,maria,design,Europe/Berlin,DE\n"
+    )
+    where = ["--database", db, "--workspace", "acme"]
+
+    refused = coachbot("import", str(bad), *where)
+    assert refused.returncode == 1
+    assert "Line 2: `Mars/Olympus` is not a time zone name like Europe/Berlin." in refused.stderr
+    assert "Nothing was imported" in refused.stderr
+
+    dry = coachbot("import", str(good), "--dry-run", *where)
+    assert dry.returncode == 0, dry.stderr
+    assert (
+        "Line 3: create ben (Ben): time zone Europe/Berlin; country DE; manager maria; team design"
+        in dry.stdout
+    )
+    assert dry.stdout.rstrip().endswith("Dry run: nothing was changed.")
+
+    real = coachbot("import", str(good), *where)
+    assert real.returncode == 0, real.stderr
+    assert "Create team design, led by maria." in real.stdout and real.stdout.rstrip().endswith("Imported.")
+    again = coachbot("import", str(good), "--database", db)  # the only local workspace is found
+    assert again.stdout.rstrip().endswith("Nothing to change: the organisation already matches the file.")

@@ -205,6 +205,10 @@ class FakeSlack:
                     "profile": {"display_name": "Someone"},
                 }
             return {**ok, "user": user}
+        if method == "users.lookupByEmail":
+            email = str(args.get("email", "")).lower()
+            found = [u for u in self.users.values() if u.get("profile", {}).get("email", "").lower() == email]
+            return {**ok, "user": found[0]} if found else {"ok": False, "error": "users_not_found"}
         if method == "conversations.open":
             users = str(args.get("users", ""))
             return {**ok, "channel": {"id": "D" + users.split(",")[0]}}

@@ -28,6 +28,7 @@ METHOD_SCOPES = {
     "chat.postMessage": "chat:write",
     "conversations.open": "im:write",
     "users.info": "users:read",
+    "users.lookupByEmail": "users:read.email",  # coachbot import
     "conversations.members": "channels:read",
     "usergroups.users.list": "usergroups:read",
     "chat.update": "chat:write",
