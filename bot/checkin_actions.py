@@ -86,7 +86,7 @@ def finish(ctx: Context, checkin: Checkin) -> list[Reply]:
 
 def skip_current(ctx: Context, checkin: Checkin) -> list[Reply]:
     index = checkin.current_question
-    total = len(checkin.run.prompt_ids)
+    total = len(checkin.prompt_ids_asked)
     if index >= total:
         return []
     prompt = say.prompt_of(ctx.library, checkin, index)

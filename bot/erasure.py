@@ -55,10 +55,11 @@ def erase(ctx: Context) -> Erased:
     result = Erased()
     mine = session.scalars(select(Checkin).where(Checkin.person_id == person.id)).all()
     ids = [c.id for c in mine]
-    named_runs = {c.run_id for c in mine if not c.anonymous}
+    named_runs = {c.run_id for c in mine if not c.anonymous and c.run_id is not None}
     result.checkins = len(mine)
     result.open_checkins = sum(1 for c in mine if c.state == "open")
-    _scrub_digests(session, person, {c.run_id for c in mine}, named_runs, result, now=ctx.now)
+    runs = {c.run_id for c in mine if c.run_id is not None}
+    _scrub_digests(session, person, runs, named_runs, result, now=ctx.now)
     if ids:
         result.answers = len(session.scalars(select(Answer.id).where(Answer.checkin_id.in_(ids))).all())
         session.execute(

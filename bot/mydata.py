@@ -123,8 +123,8 @@ def export(
         answers = session.scalars(select(Answer).where(Answer.checkin_id == c.id).order_by(Answer.question))
         out.append(
             {
-                "cadence": c.cadence.label,
-                "team": c.cadence.team.name,
+                "cadence": c.cadence.label if c.cadence is not None else c.kind,
+                "team": c.cadence.team.name if c.cadence is not None else None,
                 "date": c.occurrence_date.isoformat(),
                 "state": c.state,
                 "anonymous": c.anonymous,

@@ -18,9 +18,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from bot import relationships, working_hours
+from bot import pathways, relationships, working_hours
 from bot.schedule import LocalPolicy
 from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, Vacation
+from storage.pathways import PersonPathway
 
 Pair = tuple[int, int]
 """``(cadence_id, person_id)``"""
@@ -40,9 +41,12 @@ class BatchFacts:
     team_sizes: dict[int, int] = field(default_factory=dict)
     commitments: dict[Pair, list[str]] = field(default_factory=dict)
     runs: dict[tuple[int, date, str], CadenceRun] = field(default_factory=dict)
+    pathways: dict[int, list[PersonPathway]] = field(default_factory=dict)
+    """Each person's pathways not cleared (:mod:`bot.pathways` picks the one in force on a date)."""
 
     def record(self, checkin: Checkin) -> None:
         """A check-in opened in this batch counts for the rest of it."""
+        assert checkin.cadence_id is not None  # a batch opens cadence check-ins only
         self.taken.add((checkin.cadence_id, checkin.person_id, checkin.occurrence_date))
         self.still_open.add((checkin.cadence_id, checkin.person_id))
 
@@ -74,17 +78,21 @@ def gather(
                 pair_in, Checkin.occurrence_date.in_(sorted({d for _, _, d in due}))
             )
         ).tuples()
+        if c is not None
     }
-    facts.still_open = set(
-        session.execute(
+    facts.still_open = {
+        (c, p)
+        for c, p in session.execute(
             select(Checkin.cadence_id, Checkin.person_id).where(
                 pair_in, Checkin.state == "open", Checkin.closes_at > now
             )
         ).tuples()
-    )
+        if c is not None
+    }
     facts.team_counts = relationships.team_counts(session, person_ids)
     facts.team_sizes = relationships.member_counts(session, sorted({c.team_id for c, _, _ in due}))
     facts.commitments = _last_commitments(session, pairs)
+    facts.pathways = pathways.rows_of(session, person_ids)
     return facts
 
 
@@ -110,6 +118,6 @@ def _last_commitments(session: Session, pairs: list[Pair]) -> dict[Pair, list[st
     ).tuples()
     found: dict[Pair, list[str]] = defaultdict(list)
     for cadence_id, person_id, text in rows:
-        if text.strip():
+        if text.strip() and cadence_id is not None:
             found[(cadence_id, person_id)].append(text)
     return dict(found)

@@ -53,7 +53,7 @@ def home(session: Session, person: Person, *, now: datetime, library: PromptLibr
         is_admin=person.is_admin,
         is_manager=is_manager,
         open_checkins=tuple(
-            OpenCheckin(c.id, cadence.label, c.current_question, len(c.run.prompt_ids), c.closes_at)
+            OpenCheckin(c.id, cadence.label, c.current_question, len(c.prompt_ids_asked), c.closes_at)
             for c, cadence in open_rows
         ),
         # A paused cadence has no next date (its slot keeps a date that will pass unused), and a
