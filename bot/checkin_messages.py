@@ -210,7 +210,9 @@ def ask(
     prompt = prompt_of(library, checkin, index)
     question = prompt.text_for(person.locale)
     name = label(session, checkin, t, facts=facts)
-    if checkin.cadence is not None and name != checkin.cadence.label:  # several teams: say which one this question is about
+    if (
+        checkin.cadence is not None and name != checkin.cadence.label
+    ):  # several teams: say which one this question is about
         head = t._(
             "*{number}/{total}* _{cadence}_ — {question}",
             number=index + 1,

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from bot import outbox, planner
+from bot import outbox, pathways, planner
 from bot.aggregates import RunAggregate
 from bot.context import Context
 from bot.i18n import Tr
@@ -71,6 +71,7 @@ def erase(ctx: Context) -> Erased:
         session.flush()
         session.execute(delete(Answer).where(Answer.checkin_id.in_(ids)))
         session.execute(delete(Checkin).where(Checkin.id.in_(ids)))
+    pathways.erase(session, person)
     result.vacations = len(session.scalars(select(Vacation.id).where(Vacation.person_id == person.id)).all())
     session.execute(delete(Vacation).where(Vacation.person_id == person.id))
     session.flush()

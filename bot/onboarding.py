@@ -176,4 +176,3 @@ def _prompts_for(
     ).all()
     used = {str(p) for ids in earlier for p in ids or ()}
     return [p.id for p in choose_next(pool, used, QUESTIONS)]
-

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot import relationships
 from bot.domain import Pathway, PromptAudience
+from bot.i18n import N_, Tr
 from bot.prompts import Prompt, PromptLibrary, choose_next
 from bot.schedule import local_today
 from storage.models import Person, Workspace
@@ -36,15 +37,36 @@ EVERY = 3
 """One question in this many of a regular check-in comes from the person's pathway."""
 
 
+NAMES = {
+    Pathway.NEW_HIRE: N_("new hire"),
+    Pathway.HIGH_PERFORMER: N_("high performer"),
+    Pathway.SPECIALIST: N_("specialist"),
+}
+"""How a pathway is called in a sentence (the command word stays `new-hire`)."""
+
+
+def name_of(t: Tr, pathway: Pathway) -> str:
+    return t._(NAMES[pathway])
+
+
+def describe(t: Tr, row: PersonPathway, *, today: date) -> str:
+    """One line saying which pathway and for how long (used by `status` and the replies here)."""
+    pathway = name_of(t, row.pathway)
+    if row.ends is None:
+        if row.starts > today:
+            return t._("*{pathway}* from {start}", pathway=pathway, start=t.date(row.starts))
+        return t._("*{pathway}* since {start}", pathway=pathway, start=t.date(row.starts))
+    last = t.date(row.ends - timedelta(days=1))
+    return t._("*{pathway}* from {start} to {end}", pathway=pathway, start=t.date(row.starts), end=last)
+
+
 def today_for(person: Person, now: datetime) -> date:
     return local_today(now, person.timezone)
 
 
 def in_force_on(rows: Sequence[PersonPathway], day: date) -> PersonPathway | None:
     """The pathway in force on a local date among one person's rows (the latest set wins)."""
-    live = [
-        r for r in rows if r.cleared_at is None and r.starts <= day and (r.ends is None or day < r.ends)
-    ]
+    live = [r for r in rows if r.cleared_at is None and r.starts <= day and (r.ends is None or day < r.ends)]
     return max(live, key=lambda r: r.id) if live else None
 
 

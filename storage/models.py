@@ -237,9 +237,7 @@ class Checkin(Base):
     # has no cadence and no run: it is never aggregated into anyone's digest.
     kind: Mapped[str] = mapped_column(String(16), default="cadence")
     cadence_id: Mapped[int | None] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"))
-    run_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cadence_runs.id", ondelete="CASCADE"), index=True
-    )
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("cadence_runs.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     occurrence_date: Mapped[date] = mapped_column(Date)
     role: Mapped[PromptAudience] = mapped_column(vocabulary(PromptAudience))
@@ -392,5 +390,5 @@ class InboundQueueItem(Base):
 
 # The relationship tables live in a module of their own; importing it here puts them on Base.metadata
 # wherever the models are used (migrations, create_all, tests).
-import storage.pathways  # noqa: E402, F401
+import storage.pathways  # noqa: E402
 import storage.relations  # noqa: E402, F401

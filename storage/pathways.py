@@ -63,7 +63,9 @@ class OnboardingStep(Base):
     local_date: Mapped[date] = mapped_column(Date)
     due_at: Mapped[datetime] = mapped_column()
     opened: Mapped[bool] = mapped_column(Boolean, default=False)
-    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"), default=None)
+    checkin_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checkins.id", ondelete="SET NULL"), default=None
+    )
 
 
 class PathwayLength(Base):
@@ -71,6 +73,8 @@ class PathwayLength(Base):
 
     __tablename__ = "pathway_lengths"
 
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     pathway: Mapped[Pathway] = mapped_column(vocabulary(Pathway), primary_key=True)
     days: Mapped[int] = mapped_column(Integer)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Literal, TypeAlias
 
-from bot.domain import Audience, Recurrence
+from bot.domain import Audience, Pathway, Recurrence
 
 
 @dataclass(frozen=True)
@@ -202,6 +202,28 @@ class Workdays:
     days: frozenset[int]  # 0 = Monday, as in date.weekday()
 
 
+# -- pathways per person (issue 10, section 3) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PathwaySet:
+    person: Mention
+    pathway: Pathway
+    until: date | None = None  # first day off the pathway is the day after
+    start: date | None = None  # None: today, in the person's zone
+
+
+@dataclass(frozen=True)
+class PathwayClear:
+    person: Mention
+
+
+@dataclass(frozen=True)
+class PathwayLength:
+    pathway: Pathway
+    days: int
+
+
 Command: TypeAlias = (
     Help
     | TeamCreate
@@ -232,4 +254,7 @@ Command: TypeAlias = (
     | Threshold
     | QuietHours
     | Workdays
+    | PathwaySet
+    | PathwayClear
+    | PathwayLength
 )

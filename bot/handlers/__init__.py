@@ -15,7 +15,7 @@ from typing import Any
 from bot import checkins
 from bot.commands import Parsed
 from bot.context import Context
-from bot.handlers import cadences, org, personal, policy
+from bot.handlers import cadences, org, pathways, personal, policy
 from bot.messages import Para, Reply
 
 Handler = Callable[[Context, Any], list[Reply]]
@@ -24,6 +24,7 @@ MODULES: dict[str, ModuleType] = {
     "cadences": cadences,
     "checkins": checkins,
     "org": org,
+    "pathways": pathways,
     "personal": personal,
     "policy": policy,
 }

@@ -47,12 +47,16 @@ def upgrade() -> None:
             sa.ForeignKey("person_pathways.id", ondelete="CASCADE"),
             nullable=False,
         ),
-        sa.Column("recipient_id", sa.Integer(), sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "recipient_id", sa.Integer(), sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("milestone", sa.String(length=16), nullable=False),
         sa.Column("local_date", sa.Date(), nullable=False),
         sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("opened", sa.Boolean(), nullable=False),
-        sa.Column("checkin_id", sa.Integer(), sa.ForeignKey("checkins.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "checkin_id", sa.Integer(), sa.ForeignKey("checkins.id", ondelete="SET NULL"), nullable=True
+        ),
         sa.UniqueConstraint("person_pathway_id", "recipient_id", "milestone"),
     )
     op.create_index("ix_onboarding_steps_due", "onboarding_steps", ["opened", "due_at"])
