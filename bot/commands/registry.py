@@ -24,6 +24,7 @@ SECTIONS: dict[str, Section] = {
     "cadences": Section(N_("Cadences"), ("cadence",)),
     "privacy": Section(N_("Privacy")),
     "admin": Section(N_("Admin"), ("admin",)),
+    "pathways": Section(N_("Pathways"), ("pathway", "pathways")),
 }
 """The parts of the `help` overview, in order."""
 
@@ -365,7 +366,7 @@ COMMANDS: tuple[Command, ...] = (
     # -- pathways per person (issue 10, section 3) -----------------------------------------------------
     Command(
         "pathway set",
-        section="teams",
+        section="pathways",
         usage="pathway set @user new-hire|high-performer|specialist [--until YYYY-MM-DD] [--from YYYY-MM-DD]",
         summary=N_("Put someone on a pathway: their check-ins draw one question in three from it."),
         example="pathway set @ben new-hire --from 2026-12-01",
@@ -384,7 +385,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "pathway clear",
-        section="teams",
+        section="pathways",
         usage="pathway clear @user",
         summary=N_("Take someone off their pathway."),
         example="pathway clear @ben",
@@ -394,7 +395,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "pathway length",
-        section="admin",
+        section="pathways",
         usage="pathway length new-hire|high-performer|specialist <days>d",
         summary=N_("How long a pathway lasts when `pathway set` gives no end."),
         example="pathway length new-hire 120d",
