@@ -121,7 +121,7 @@ def start_checkin(
     checkin.run, checkin.cadence = run, cadence
     on_pathway = pathways.in_force_on(facts.pathways.get(person.id, []), occurrence_date)
     if on_pathway is not None:  # one question in three from the person's pathway
-        checkin.prompt_ids = pathways.mix_in(library, on_pathway, run.prompt_ids, role=role)
+        checkin.prompt_ids = pathways.mix_in(library, on_pathway, run.prompt_ids)
     session.add(checkin)
     facts.record(checkin)
     return checkin

@@ -192,15 +192,15 @@ def pathway_prompts(library: PromptLibrary, pathway: Pathway, role: PromptAudien
     ]
 
 
-def mix_in(
-    library: PromptLibrary, row: PersonPathway, prompt_ids: Sequence[str], *, role: PromptAudience
-) -> list[str] | None:
+def mix_in(library: PromptLibrary, row: PersonPathway, prompt_ids: Sequence[str]) -> list[str] | None:
     """The run's questions with every third question the person is asked taken from their pathway.
 
     Counted across check-ins (``questions_asked``), so a one-question cadence still brings a pathway
-    question every third time. None when nothing changes (the run's questions stand).
+    question every third time. None when nothing changes (the run's questions stand). The pathway's
+    *member* prompts are used whatever the cadence's audience: they ask the person about themselves,
+    while its manager prompts ask a lead about someone on the pathway ("your new hire").
     """
-    pool = pathway_prompts(library, row.pathway, role)
+    pool = pathway_prompts(library, row.pathway, PromptAudience.MEMBER)
     if not pool:
         return None
     ids = [str(p) for p in prompt_ids]

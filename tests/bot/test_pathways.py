@@ -1,7 +1,7 @@
 """Pathways per person: who may set them, the new hire's onboarding sequence, one question in three
 from the pathway in regular check-ins, and digests that never tell who is on which pathway.
 
-The clock starts on Saturday 2026-11-21 12:00 UTC.
+The clock starts on Saturday 2026-11-21 12:00 UTC. Every test runs on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from bot.pathways import pathway_prompts
 from bot.prompts import PromptLibrary
 from storage.models import CadenceRun
 from storage.pathways import PersonPathway
+from tests.bot.conversation_kit import on_both_backends
 from tests.bot.test_engine_helpers import checkins, last_reply, org, received, run
+
+core = on_both_backends  # every test here runs on SQLite and, when configured, PostgreSQL
 
 NY = "America/New_York"
 SYDNEY = "Australia/Sydney"
