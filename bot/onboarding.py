@@ -116,16 +116,21 @@ def open_due_steps(database: Database, library: PromptLibrary, *, now: datetime)
 
 
 def _open(session: Session, library: PromptLibrary, step: OnboardingStep, *, now: datetime) -> int:
-    step.opened = True
     row = session.get_one(PersonPathway, step.person_pathway_id)
     recipient = session.get_one(Person, step.recipient_id)
+    policy = working_hours.policy_for(session, recipient)
+    today = now.astimezone(policy.zone).date()
+    if any(start <= today <= end for start, end in policy.vacations):
+        # Time off taken since the step was planned: it waits for the first working day after it.
+        step.local_date, step.due_at = _landing(today, policy)
+        return 0
+    step.opened = True
     if row.cleared_at is not None:
         return 0
     role = PromptAudience.MEMBER if recipient.id == row.person_id else PromptAudience.MANAGER
     prompt_ids = _prompts_for(session, library, step, role)
     if not prompt_ids:
         return 0
-    policy = working_hours.policy_for(session, recipient)
     # A tick after downtime, or a day that became a day off since: still a working moment.
     send_at = next_working_moment(max(now, step.due_at), policy)
     checkin = Checkin(

@@ -194,3 +194,34 @@ def test_a_digest_never_shows_a_pathway_question_fewer_than_k_people_answered(
     assert pathway_question not in sent.text
     assert "comment from bo" in sent.text  # the shared questions are shown as usual
     assert "high" not in sent.text.lower() and "pathway" not in sent.text.lower()
+
+
+def test_a_milestone_waits_for_time_off_taken_after_it_was_planned(chat: LocalChat, core: Coachbot) -> None:
+    team(chat, {"ben": NY})
+    run(chat, "pathway set @ben new-hire --from 2026-11-23", ":as ben", "vacation 2026-11-30 2026-12-02")
+    run(chat, ":advance to 2026-12-04 12:00 America/New_York")
+    days = [m.at.astimezone(ZoneInfo(NY)).date() for m in received(chat, "ben", "nudge")]
+    assert days == [date(2026, 11, 23), date(2026, 12, 3)]  # week 1 comes on the first day back
+    assert len(received(chat, "mo", "nudge")) == 2  # mo is not away: his came on Monday 30th
+
+
+def test_a_pathway_question_enough_people_answered_is_shown_without_names(
+    chat: LocalChat, core: Coachbot, library: PromptLibrary
+) -> None:
+    members = ["bo", "cy", "di"]
+    team(chat, dict.fromkeys(members, NY), "threshold 3")
+    run(
+        chat,
+        'cadence add p --team t --audience members --every "weekly mon" --at 09:00 --window 1d'
+        " --anonymous no",
+        *(f"pathway set @{m} high-performer" for m in members),
+        MONDAY_9,
+    )
+    for who in members:
+        run(chat, f":as {who}", "> 4", f"> comment from {who}", "> 2")
+    run(chat, ":advance to 2026-11-24 12:00 America/New_York")
+    (sent,) = received(chat, "mo", "digest")
+    (bo,) = checkins(core, "bo")
+    assert bo.prompt_ids is not None
+    assert library.get(bo.prompt_ids[2]).text_for("en") in sent.text  # three answered it: K is met
+    assert "comment from bo" in sent.text  # a shared question of a named cadence, as promised
