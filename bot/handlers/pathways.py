@@ -101,11 +101,19 @@ def pathway_set(ctx: Context, cmd: A.PathwaySet) -> list[Reply]:
             pathway=describe(t, row, today=today),
         )
     ]
-    if steps:
+    if steps and any(step.recipient_id != subject.id for step in steps):
         lines.append(
             t.n_(
                 "{count} onboarding check-in is planned for them and their leads.",
                 "{count} onboarding check-ins are planned for them and their leads.",
+                len(steps),
+            )
+        )
+    elif steps:
+        lines.append(
+            t.n_(
+                "{count} onboarding check-in is planned for them; they have no lead yet to ask along.",
+                "{count} onboarding check-ins are planned for them; they have no lead yet to ask along.",
                 len(steps),
             )
         )
