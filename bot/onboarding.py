@@ -12,9 +12,8 @@ unique per pathway × recipient × milestone and is marked when its check-in is 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot import checkin_messages as say
@@ -95,12 +94,6 @@ def due_steps(*, now: datetime, claim: bool) -> Select[OnboardingStep]:
         .limit(BATCH)
     )
     return query.with_for_update(skip_locked=True, of=OnboardingStep) if claim else query
-
-
-def next_due(*, after: datetime | None) -> Select[Any]:
-    """The earliest unopened step (for the tick's wake-up), later than ``after`` if given."""
-    query = select(func.min(OnboardingStep.due_at)).where(OnboardingStep.opened.is_(False))
-    return query.where(OnboardingStep.due_at > after) if after is not None else query
 
 
 def open_due_steps(database: Database, library: PromptLibrary, *, now: datetime) -> int:

@@ -32,7 +32,6 @@ DEFAULT_DAYS: dict[Pathway, int | None] = {
 """How long a pathway lasts when neither `pathway set --until` nor `pathway length` says: a new hire's
 ends by itself after 90 days; the others last until cleared."""
 
-MAX_DAYS = 730
 EVERY = 3
 """One question in this many of a regular check-in comes from the person's pathway."""
 
@@ -143,9 +142,12 @@ def assign(
     set_by: Person,
     now: datetime,
 ) -> PersonPathway:
-    """Put the person on a pathway; a pathway they were on ends (its unsent onboarding goes with it)."""
+    """Put the person on a pathway; one they are on or were to start ends (its unsent onboarding goes
+    with it). Pathways already over stay as they were."""
+    today = today_for(person, now)
     for row in rows_of(session, [person.id]).get(person.id, []):
-        _end(session, row, now)
+        if row.ends is None or row.ends > today:
+            _end(session, row, now)
     row = PersonPathway(
         person_id=person.id,
         pathway=pathway,
