@@ -110,8 +110,14 @@ def aggregate_run(
     shown = visibility.results(respondents, k=k)
     author = {c.id: c.person_id for c in checkins}
     results: list[PromptResult] = []
+    shared = {str(p) for p in run.prompt_ids}
     for prompt_id in _prompt_order(run, answers):
         given = sorted((a for a in answers if a.prompt_id == prompt_id), key=lambda a: a.id)
+        # A question only some people were asked (their pathway's, bot.pathways) would tell who is on
+        # which pathway: it is left out below K answerers, and its comments never carry names.
+        personal = prompt_id not in shared
+        if personal and not visibility.enough(visibility.respondents(given), k):
+            continue
         if library.get(prompt_id).kind == PromptKind.RATING:
             ratings = [a.rating for a in given if a.rating is not None]
             dist = tuple(sum(1 for r in ratings if r == n) for n in range(1, 6))
@@ -119,7 +125,9 @@ def aggregate_run(
             results.append(PromptResult(prompt_id, PromptKind.RATING, len(ratings), dist, mean))  # type: ignore[arg-type]
             continue
         items = [(author[a.checkin_id], a.text) for a in given]
-        passed = visibility.comments(items, k=k, named=named) if shown else None
+        # In a named run a name beside a pathway question would say who is on it: no comments then.
+        visible = shown and not (personal and named)
+        passed = visibility.comments(items, k=k, named=named) if visible else None
         comments = None if passed is None else tuple(Comment(who, text) for who, text in passed)
         results.append(PromptResult(prompt_id, PromptKind.TEXT, len(items), comments=comments))
     unreachable = tuple(p.id for p in relationships.members_of(session, cadence.team) if not p.reachable)

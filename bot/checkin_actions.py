@@ -97,7 +97,7 @@ def complete(ctx: Context, checkin: Checkin) -> list[Reply]:
 
 def skip_current(ctx: Context, checkin: Checkin) -> list[Reply]:
     index = checkin.current_question
-    total = len(checkin.run.prompt_ids)
+    total = len(checkin.prompt_ids_asked)
     if index >= total:
         return []
     prompt = say.prompt_of(ctx.library, checkin, index)

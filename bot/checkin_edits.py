@@ -40,7 +40,8 @@ def apply_edit(ctx: Context, *, message_id: str, text: str) -> list[Reply]:
 
 def still_counts(ctx: Context, checkin: Checkin) -> bool:
     """Whether a change may still reach the results: the window is open and no digest was written."""
-    return ctx.now < checkin.closes_at and checkin.run.digest_sent_at is None and checkin.state != "missed"
+    digested = checkin.run is not None and checkin.run.digest_sent_at is not None
+    return ctx.now < checkin.closes_at and not digested and checkin.state != "missed"
 
 
 def revise(ctx: Context, checkin: Checkin, answer: Answer, *, text: str, key: str) -> list[Reply]:

@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from bot import outbox, relationships, visibility
 from bot.domain import PromptAudience, PromptKind
-from bot.i18n import Tr, tr
+from bot.i18n import N_, Tr, tr
 from bot.messages import Choice, Choices, Para, Part, Quote
 from bot.opening import BatchFacts
 from bot.prompts import Prompt, PromptLibrary
 from storage.commitments import Commitment
 from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, Workspace
+from storage.pathways import OnboardingStep, PersonPathway
 
 
 def label(session: Session, checkin: Checkin, t: Tr, *, facts: BatchFacts | None = None) -> str:
@@ -29,6 +30,11 @@ def label(session: Session, checkin: Checkin, t: Tr, *, facts: BatchFacts | None
     A manager of two teams must always know which team a question is about.
     """
     cadence = checkin.cadence
+    if cadence is None:
+        hire, _ = onboarding_about(session, checkin)
+        if hire is None or hire.id == checkin.person_id:
+            return t._("Onboarding")
+        return t._("Onboarding · {name}", name=hire.display_name)
     if facts is not None:
         several = facts.team_counts.get(checkin.person_id, 0) > 1
     else:
@@ -43,20 +49,73 @@ def promised_threshold(session: Session, run: CadenceRun, cadence: Cadence) -> i
     return visibility.run_threshold(run, session.get_one(Workspace, cadence.workspace_id))
 
 
+MILESTONES = {
+    "day-1": N_("the first day"),
+    "week-1": N_("the end of the first week"),
+    "day-30": N_("day 30"),
+    "day-60": N_("day 60"),
+    "day-90": N_("day 90"),
+}
+"""How an onboarding milestone (:mod:`bot.onboarding`) is named in a nudge."""
+
+
+def onboarding_about(session: Session, checkin: Checkin) -> tuple[Person | None, str | None]:
+    """The new hire an onboarding check-in is about, and its milestone."""
+    row = session.execute(
+        select(Person, OnboardingStep.milestone)
+        .join(PersonPathway, PersonPathway.person_id == Person.id)
+        .join(OnboardingStep, OnboardingStep.person_pathway_id == PersonPathway.id)
+        .where(OnboardingStep.checkin_id == checkin.id)
+    ).first()
+    return (None, None) if row is None else (row[0], row[1])
+
+
+def _onboarding_nudge(session: Session, checkin: Checkin, person: Person) -> tuple[Part, ...]:
+    t = tr(person.locale)
+    count = len(checkin.prompt_ids_asked)
+    hire, milestone = onboarding_about(session, checkin)
+    when = t._(MILESTONES.get(milestone or "", MILESTONES["day-1"]))
+    if hire is None or hire.id == person.id:
+        text = t.n_(
+            "Hi {name}! A short onboarding check-in for {when}: {count} question. Your answers stay"
+            " with you; nobody else sees them.",
+            "Hi {name}! A short onboarding check-in for {when}: {count} questions. Your answers stay"
+            " with you; nobody else sees them.",
+            count,
+            name=person.display_name,
+            when=when,
+        )
+    else:
+        text = t.n_(
+            "Hi {name}! {hire} is new in your team and has reached {when}: {count} question for you about"
+            " their onboarding. Your answers stay with you.",
+            "Hi {name}! {hire} is new in your team and has reached {when}: {count} questions for you about"
+            " their onboarding. Your answers stay with you.",
+            count,
+            name=person.display_name,
+            hire=hire.display_name,
+            when=when,
+        )
+    hint = t._("_`skip` passes over a question, `pass` skips this check-in, `later` reminds you in 2 hours._")
+    return (Para(text), Para(hint))
+
+
 def nudge(
     session: Session,
     library: PromptLibrary,
     checkin: Checkin,
     person: Person,
-    run: CadenceRun,
+    run: CadenceRun | None,
     *,
     facts: BatchFacts | None = None,
     looking_back: int = 0,
 ) -> tuple[Part, ...]:
     """The message that opens a check-in's thread; ``looking_back`` commitments are followed up first."""
-    t = tr(person.locale)
     cadence = checkin.cadence
-    count = len(run.prompt_ids)
+    if cadence is None or run is None:
+        return _onboarding_nudge(session, checkin, person)
+    t = tr(person.locale)
+    count = len(checkin.prompt_ids_asked)
     parts: list[Part] = [
         Para(
             t.n_(
@@ -119,7 +178,7 @@ def nudge(
 
 
 def prompt_of(library: PromptLibrary, checkin: Checkin, index: int) -> Prompt:
-    return library.get(checkin.run.prompt_ids[index])
+    return library.get(checkin.prompt_ids_asked[index])
 
 
 def ask(
@@ -134,11 +193,13 @@ def ask(
 ) -> None:
     t = tr(person.locale)
     index = checkin.current_question
-    total = len(checkin.run.prompt_ids)
+    total = len(checkin.prompt_ids_asked)
     prompt = prompt_of(library, checkin, index)
     question = prompt.text_for(person.locale)
     name = label(session, checkin, t, facts=facts)
-    if name != checkin.cadence.label:  # several teams: say which one this question is about
+    if (
+        checkin.cadence is not None and name != checkin.cadence.label
+    ):  # several teams: say which one this question is about
         head = t._(
             "*{number}/{total}* _{cadence}_ — {question}",
             number=index + 1,

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import checkin_messages as say
-from bot import commitment_conversation, commitment_messages, commitments, opening, outbox
+from bot import commitment_conversation, commitment_messages, commitments, opening, outbox, pathways
 from bot.checkin_actions import act, finish, is_open, latest_open, no_open_checkin, reply, snooze_checkin
 from bot.checkin_edits import RATING, apply_edit, revise
 from bot.checkin_words import DEFAULT_SNOOZE, Word, read_word
@@ -119,6 +119,9 @@ def start_checkin(
         current_question=0,
     )
     checkin.run, checkin.cadence = run, cadence
+    on_pathway = pathways.in_force_on(facts.pathways.get(person.id, []), occurrence_date)
+    if on_pathway is not None:  # one question in three from the person's pathway
+        checkin.prompt_ids = pathways.mix_in(library, on_pathway, run.prompt_ids)
     session.add(checkin)
     facts.record(checkin)
     return checkin
@@ -298,7 +301,7 @@ def record_answer(
 ) -> list[Reply]:
     """Store the answer to question ``index`` of an open check-in and ask the next one (or thank)."""
     session, person, now = ctx.session, ctx.person, ctx.now
-    total = len(checkin.run.prompt_ids)
+    total = len(checkin.prompt_ids_asked)
     if index >= total:
         _closed_note(ctx, checkin, key=key)
         return []

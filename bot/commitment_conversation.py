@@ -26,7 +26,9 @@ from storage.models import Answer, Checkin, Person
 
 def take_followups(checkin: Checkin, facts: BatchFacts) -> list[Commitment]:
     """The commitments a check-in being opened follows up, now marked as waiting on it (read from
-    the batch's facts: no query per person)."""
+    the batch's facts: no query per person). An onboarding check-in follows nothing up."""
+    if checkin.cadence_id is None:
+        return []
     chosen = commitments.to_follow_up(
         facts.commitments.get(checkin.person_id, []),
         cadence_id=checkin.cadence_id,
@@ -138,6 +140,7 @@ def record_reply(ctx: Context, checkin: Checkin, *, text: str, message_id: str, 
             say.note(session, checkin, ctx.person, key, hint, ctx.now)
             return []
     else:
+        assert checkin.cadence is not None  # only a cadence's check-ins ask for commitments
         due = commitments.next_check_in_date(
             session, cadence=checkin.cadence, person=ctx.person, after=checkin.occurrence_date, now=ctx.now
         )

@@ -36,8 +36,11 @@ HAND_ADDED_DUE = timedelta(days=7)
 """When a commitment added by hand without ``--by`` is due."""
 
 
-def asks_commitment(cadence: Cadence, role: PromptAudience | str) -> bool:
-    """Whether this cadence's check-ins for ``role`` end with a commitment question."""
+def asks_commitment(cadence: Cadence | None, role: PromptAudience | str) -> bool:
+    """Whether this cadence's check-ins for ``role`` end with a commitment question (an onboarding
+    check-in, which has no cadence, never does)."""
+    if cadence is None:
+        return False
     if cadence.commitment is not None:
         return cadence.commitment
     return role == PromptAudience.MANAGER
@@ -47,7 +50,7 @@ def awaiting_commitment(checkin: Checkin) -> bool:
     """Every question is behind the person and the commitment question is waiting for them."""
     return (
         checkin.state == "open"
-        and checkin.current_question >= len(checkin.run.prompt_ids)
+        and checkin.current_question >= len(checkin.prompt_ids_asked)
         and asks_commitment(checkin.cadence, checkin.role)
     )
 

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import checkins, followups, leases, outbox, people, planner, reports, text
+from bot import checkins, followups, leases, onboarding, outbox, people, planner, reports, text
 from bot.clock import Clock, SystemClock
 from bot.commands import BY_PATH, CommandError, NeedsForm, read
 from bot.context import Context
@@ -194,6 +194,7 @@ class Coachbot:
         """
         now = self.clock.now()
         planner.open_due_checkins(self.database, self.library, now=now, on_batch=on_batch)
+        onboarding.open_due_steps(self.database, self.library, now=now)
         followups.send_due_reminders(self.database, now=now)
         followups.close_expired(self.database, self.library, now=now)
 

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from bot import commitments, outbox, planner
+from bot import commitments, outbox, pathways, planner
 from bot.aggregates import RunAggregate
 from bot.context import Context
 from bot.i18n import Tr
@@ -56,10 +56,11 @@ def erase(ctx: Context) -> Erased:
     result = Erased()
     mine = session.scalars(select(Checkin).where(Checkin.person_id == person.id)).all()
     ids = [c.id for c in mine]
-    named_runs = {c.run_id for c in mine if not c.anonymous}
+    named_runs = {c.run_id for c in mine if not c.anonymous and c.run_id is not None}
     result.checkins = len(mine)
     result.open_checkins = sum(1 for c in mine if c.state == "open")
-    _scrub_digests(session, person, {c.run_id for c in mine}, named_runs, result, now=ctx.now)
+    runs = {c.run_id for c in mine if c.run_id is not None}
+    _scrub_digests(session, person, runs, named_runs, result, now=ctx.now)
     if ids:
         result.answers = len(session.scalars(select(Answer.id).where(Answer.checkin_id.in_(ids))).all())
         session.execute(
@@ -71,6 +72,7 @@ def erase(ctx: Context) -> Erased:
         session.flush()
         session.execute(delete(Answer).where(Answer.checkin_id.in_(ids)))
         session.execute(delete(Checkin).where(Checkin.id.in_(ids)))
+    pathways.erase(session, person)
     result.vacations = len(session.scalars(select(Vacation.id).where(Vacation.person_id == person.id)).all())
     session.execute(delete(Vacation).where(Vacation.person_id == person.id))
     result.commitments = commitments.erase(session, person)

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select
 
-from bot import checkin_messages, digests, outbox, working_hours
+from bot import checkin_messages, digests, onboarding, outbox, working_hours
 from bot.prompts import PromptLibrary
 from bot.schedule import add_working_time, next_working_moment
 from storage.db import Database
@@ -48,7 +48,13 @@ def _remind_batch(database: Database, *, now: datetime) -> int:
         due = session.scalars(due_reminders(now=now, claim=database.is_postgres)).all()
         for checkin in due:
             person = checkin.person
-            cadence = checkin.cadence
+            # Onboarding check-ins (no cadence) follow bot.onboarding's reminder rules.
+            after = (
+                timedelta(minutes=checkin.cadence.reminder_after_minutes)
+                if checkin.cadence is not None
+                else onboarding.REMINDER_AFTER
+            )
+            most = checkin.cadence.reminder_max if checkin.cadence is not None else onboarding.REMINDER_MAX
             policy = working_hours.policy_for(session, person)
             # A late tick must not land in quiet hours or on a day off; nor after the window closed.
             send_at = next_working_moment(now, policy)
@@ -65,8 +71,8 @@ def _remind_batch(database: Database, *, now: datetime) -> int:
                     in_thread=True,
                     parts=checkin_messages.reminder(session, checkin, person, policy.timezone),
                 )
-            following = add_working_time(now, timedelta(minutes=cadence.reminder_after_minutes), policy)
-            more = checkin.reminders_sent < cadence.reminder_max and following < checkin.closes_at
+            following = add_working_time(now, after, policy)
+            more = checkin.reminders_sent < most and following < checkin.closes_at
             checkin.next_reminder_at = following if more else None
         return len(due)
 

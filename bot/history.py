@@ -30,7 +30,7 @@ def history(ctx: Context, cadence_name: str | None) -> list[Reply]:
     t, session = ctx.t, ctx.session
     query = (
         select(Checkin)
-        .join(Cadence, Cadence.id == Checkin.cadence_id)
+        .outerjoin(Cadence, Cadence.id == Checkin.cadence_id)  # onboarding check-ins have no cadence
         .where(Checkin.person_id == ctx.person.id, Checkin.opened_at <= ctx.now)
     )
     if cadence_name is not None:
@@ -53,7 +53,7 @@ def history(ctx: Context, cadence_name: str | None) -> list[Reply]:
                 "*Your last check-in of {cadence}*",
                 "*Your last {count} check-ins of {cadence}*, newest first",
                 len(shown),
-                cadence=shown[0].cadence.label,
+                cadence=shown[0].cadence.label if shown[0].cadence is not None else cadence_name,
             )
         )
     ]
@@ -96,7 +96,7 @@ def _checkin(ctx: Context, checkin: Checkin) -> list[Part]:
         Para(
             t._(
                 "*{cadence}* — {date}: {state}",
-                cadence=checkin.cadence.label,
+                cadence=checkin.cadence.label if checkin.cadence is not None else t._("Onboarding"),
                 date=t.full_date(checkin.occurrence_date),
                 state=t._(STATES.get(checkin.state, STATES["closed"])),
             )

@@ -22,6 +22,7 @@ from bot.messages import Para, Part, plain_text
 from bot.prompts import PromptLibrary
 from storage.commitments import Commitment
 from storage.models import Answer, Checkin, Person, Vacation
+from storage.pathways import PersonPathway
 
 DIGESTS_KEPT = 10_000
 """More digests than any team collects in decades: exports list all of them."""
@@ -124,8 +125,8 @@ def export(
         answers = session.scalars(select(Answer).where(Answer.checkin_id == c.id).order_by(Answer.question))
         out.append(
             {
-                "cadence": c.cadence.label,
-                "team": c.cadence.team.name,
+                "cadence": c.cadence.label if c.cadence is not None else c.kind,
+                "team": c.cadence.team.name if c.cadence is not None else None,
                 "date": c.occurrence_date.isoformat(),
                 "state": c.state,
                 "anonymous": c.anonymous,
@@ -160,6 +161,17 @@ def export(
         "teams": _member_of(session, person),
         "manages": _manages(session, person),
         "vacations": [{"from": v.start.isoformat(), "to": v.end.isoformat()} for v in vacations],
+        "pathways": [
+            {
+                "pathway": str(p.pathway),
+                "from": p.starts.isoformat(),
+                "until": p.ends.isoformat() if p.ends else None,
+                "ended_early_at": p.cleared_at.isoformat() if p.cleared_at else None,
+            }
+            for p in session.scalars(
+                select(PersonPathway).where(PersonPathway.person_id == person.id).order_by(PersonPathway.id)
+            )
+        ],
         "checkins": out,
         "digests_received": [
             {

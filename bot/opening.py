@@ -18,11 +18,12 @@ from datetime import date, datetime
 from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from bot import relationships, working_hours
+from bot import pathways, relationships, working_hours
 from bot.domain import CommitmentStatus
 from bot.schedule import LocalPolicy
 from storage.commitments import Commitment
 from storage.models import Cadence, CadenceRun, Checkin, Person, Vacation
+from storage.pathways import PersonPathway
 
 Pair = tuple[int, int]
 """``(cadence_id, person_id)``"""
@@ -45,9 +46,12 @@ class BatchFacts:
     followed: set[int] = field(default_factory=set)
     """Commitments a check-in opened in this batch follows up (no second check-in asks again)."""
     runs: dict[tuple[int, date, str], CadenceRun] = field(default_factory=dict)
+    pathways: dict[int, list[PersonPathway]] = field(default_factory=dict)
+    """Each person's pathways not cleared (:mod:`bot.pathways` picks the one in force on a date)."""
 
     def record(self, checkin: Checkin) -> None:
         """A check-in opened in this batch counts for the rest of it."""
+        assert checkin.cadence_id is not None  # a batch opens cadence check-ins only
         self.taken.add((checkin.cadence_id, checkin.person_id, checkin.occurrence_date))
         self.still_open.add((checkin.cadence_id, checkin.person_id))
 
@@ -79,17 +83,21 @@ def gather(
                 pair_in, Checkin.occurrence_date.in_(sorted({d for _, _, d in due}))
             )
         ).tuples()
+        if c is not None
     }
-    facts.still_open = set(
-        session.execute(
+    facts.still_open = {
+        (c, p)
+        for c, p in session.execute(
             select(Checkin.cadence_id, Checkin.person_id).where(
                 pair_in, Checkin.state == "open", Checkin.closes_at > now
             )
         ).tuples()
-    )
+        if c is not None
+    }
     facts.team_counts = relationships.team_counts(session, person_ids)
     facts.team_sizes = relationships.member_counts(session, sorted({c.team_id for c, _, _ in due}))
     facts.commitments = _open_commitments(session, person_ids, sorted({c.id for c, _, _ in due}))
+    facts.pathways = pathways.rows_of(session, person_ids)
     return facts
 
 

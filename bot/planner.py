@@ -22,6 +22,7 @@ from bot.prompts import PromptLibrary
 from bot.schedule import LocalPolicy, Occurrence, next_occurrence
 from storage.db import Database
 from storage.models import Cadence, Checkin, OutboxMessage, Person, ScheduleSlot, Team
+from storage.pathways import OnboardingStep
 
 BATCH = 500
 FIRST_BATCH = 50
@@ -325,6 +326,10 @@ def wakeup_queries(*, now: datetime, after: datetime | None) -> list[Select[Any]
         select(func.min(Checkin.closes_at)).where(Checkin.closes_at > now, later(Checkin.closes_at)),
         select(func.min(OutboxMessage.not_before)).where(
             OutboxMessage.status == "pending", later(OutboxMessage.not_before)
+        ),
+        # Onboarding milestones of new hires (bot.onboarding): ``ix_onboarding_steps_due``.
+        select(func.min(OnboardingStep.due_at)).where(
+            OnboardingStep.opened.is_(False), later(OnboardingStep.due_at)
         ),
     ]
 

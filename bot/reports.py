@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from bot import attainment, digests, relationships, visibility, working_hours
+from bot import attainment, digests, pathways, relationships, visibility, working_hours
 from bot.cadence_text import schedule_phrase
 from bot.commitments import STILL_OPEN
 from bot.config_warnings import workspace_warnings
@@ -36,7 +36,7 @@ def home(session: Session, person: Person, *, now: datetime, library: PromptLibr
     t = tr(person.locale)
     open_rows = session.execute(
         select(Checkin, Cadence)
-        .join(Cadence, Cadence.id == Checkin.cadence_id)
+        .outerjoin(Cadence, Cadence.id == Checkin.cadence_id)  # onboarding check-ins have no cadence
         .where(Checkin.person_id == person.id, Checkin.state == "open")
         .order_by(Checkin.opened_at)
     ).all()
@@ -55,7 +55,13 @@ def home(session: Session, person: Person, *, now: datetime, library: PromptLibr
         is_admin=person.is_admin,
         is_manager=is_manager,
         open_checkins=tuple(
-            OpenCheckin(c.id, cadence.label, c.current_question, len(c.run.prompt_ids), c.closes_at)
+            OpenCheckin(
+                c.id,
+                cadence.label if cadence is not None else t._("Onboarding"),
+                c.current_question,
+                len(c.prompt_ids_asked),
+                c.closes_at,
+            )
             for c, cadence in open_rows
         ),
         # A paused cadence has no next date (its slot keeps a date that will pass unused), and a
@@ -204,6 +210,10 @@ def status_parts(
     for v in vacations:
         lines.append(t._("• Vacation: {start} – {end}", start=t.short_date(v.start), end=t.date(v.end)))
     lines.extend(part.text for part in view.commitments if isinstance(part, Para))
+    on_pathway = pathways.current(session, person, now)
+    if on_pathway is not None:
+        today = pathways.today_for(person, now)
+        lines.append(t._("• Pathway: {pathway}", pathway=pathways.describe(t, on_pathway, today=today)))
     if view.is_admin:
         lines.append(
             t._(

@@ -252,11 +252,17 @@ class Checkin(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cadence_id: Mapped[int] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"))
-    run_id: Mapped[int] = mapped_column(ForeignKey("cadence_runs.id", ondelete="CASCADE"), index=True)
+    # "cadence" (a run of a cadence) or "onboarding" (a new hire's milestone, storage.pathways), which
+    # has no cadence and no run: it is never aggregated into anyone's digest.
+    kind: Mapped[str] = mapped_column(String(16), default="cadence")
+    cadence_id: Mapped[int | None] = mapped_column(ForeignKey("cadences.id", ondelete="CASCADE"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("cadence_runs.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     occurrence_date: Mapped[date] = mapped_column(Date)
     role: Mapped[PromptAudience] = mapped_column(vocabulary(PromptAudience))
+    # This check-in's own questions when they differ from its run's (a pathway question mixed in, or
+    # an onboarding step); None = the run's ``prompt_ids``. Read through :attr:`prompt_ids_asked`.
+    prompt_ids: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(16), default="open")  # open, done, closed, missed, declined
     current_question: Mapped[int] = mapped_column(Integer, default=0)
@@ -267,9 +273,17 @@ class Checkin(Base):
     thread: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
     channel: Mapped[str | None] = mapped_column(String(200), default=None)
 
-    cadence: Mapped[Cadence] = relationship()
-    run: Mapped[CadenceRun] = relationship()
+    cadence: Mapped[Cadence | None] = relationship()
+    run: Mapped[CadenceRun | None] = relationship()
     person: Mapped[Person] = relationship()
+
+    @property
+    def prompt_ids_asked(self) -> list[str]:
+        """The questions this check-in asks, in order."""
+        if self.prompt_ids is not None:
+            return [str(p) for p in self.prompt_ids]
+        assert self.run is not None  # only onboarding check-ins have no run, and they carry their own
+        return [str(p) for p in self.run.prompt_ids]
 
 
 class Answer(Base):
@@ -397,4 +411,5 @@ class InboundQueueItem(Base):
 # wherever the models are used (migrations, create_all, tests).
 import storage.commitments  # noqa: E402  (issue 10: commitments and their shares)
 import storage.cycles  # noqa: E402
+import storage.pathways  # noqa: E402
 import storage.relations  # noqa: E402, F401

@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 from typing import Literal, TypeAlias
 
 from bot.business_cycle import Explicit, Quarterly
-from bot.domain import Audience, Recurrence
+from bot.domain import Audience, Pathway, Recurrence
 
 
 @dataclass(frozen=True)
@@ -286,6 +286,28 @@ class Holidays:
     on: bool | None
 
 
+# -- pathways per person (issue 10, section 3) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PathwaySet:
+    person: Mention
+    pathway: Pathway
+    until: date | None = None  # first day off the pathway is the day after
+    start: date | None = None  # None: today, in the person's zone
+
+
+@dataclass(frozen=True)
+class PathwayClear:
+    person: Mention
+
+
+@dataclass(frozen=True)
+class PathwayLength:
+    pathway: Pathway
+    days: int
+
+
 Command: TypeAlias = (
     Help
     | TeamCreate
@@ -325,4 +347,7 @@ Command: TypeAlias = (
     | CycleSetSprints
     | CycleClear
     | Holidays
+    | PathwaySet
+    | PathwayClear
+    | PathwayLength
 )

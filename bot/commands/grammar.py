@@ -28,6 +28,7 @@ from bot.commands.values import (
     read_time,
     read_weekday,
 )
+from bot.domain import Pathway
 from bot.i18n import N_
 from storage.models import name_key
 
@@ -278,3 +279,41 @@ def holidays(a: Args) -> A.Command:
     if on is None:
         a.fail(N_("Say `holidays on` or `holidays off`."))
     return A.Holidays(on)
+
+
+# -- pathways per person (issue 10, section 3) ------------------------------------------------------
+
+PATHWAY_DAYS = (1, 730)
+"""How long `pathway length` may make a pathway, in days."""
+
+
+def _pathway(a: Args, word: str) -> Pathway:
+    try:
+        return Pathway(word.lower())
+    except ValueError:
+        a.fail(
+            N_("`{word}` is not a pathway. Pathways: new-hire, high-performer, specialist."), word=clip(word)
+        )
+
+
+def pathway_set(a: Args) -> A.Command:
+    person, pathway = a.exactly(N_("a person"), N_("a pathway"))
+    until, start = a.option("until", read_date), a.option("from", read_date)
+    if until is not None and start is not None and until < start:
+        a.fail(N_("`--until` comes before `--from`; the pathway would end before it starts."), option="until")
+    return A.PathwaySet(mention_arg(a, person), _pathway(a, pathway), until=until, start=start)
+
+
+def pathway_clear(a: Args) -> A.Command:
+    return A.PathwayClear(mention_arg(a, a.exactly(N_("a person"))[0]))
+
+
+def pathway_length(a: Args) -> A.Command:
+    pathway, length = a.exactly(N_("a pathway"), N_("a length in days, like 120d"))
+    text = length.lower().removesuffix("d").removesuffix("days").removesuffix("day")
+    days = int_between(*PATHWAY_DAYS)(text.strip())
+    if days is None:
+        a.fail(
+            N_("`{text}` isn't a length I can use: give days from 1 to 730, like 120d."), text=clip(length)
+        )
+    return A.PathwayLength(_pathway(a, pathway), days)

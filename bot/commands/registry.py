@@ -27,6 +27,7 @@ SECTIONS: dict[str, Section] = {
     "privacy": Section(N_("Privacy")),
     "admin": Section(N_("Admin"), ("admin",)),
     "cycle": Section(N_("Business cycle"), ("cycle", "cycles")),  # issue 10, section 2
+    "pathways": Section(N_("Pathways"), ("pathway", "pathways")),
 }
 """The parts of the `help` overview, in order."""
 
@@ -36,6 +37,7 @@ GROUPS: dict[str, Group] = {
     "admin": Group("admin", aliases=("admins",)),
     "commitment": Group("commitment", aliases=("commitments",), default="list"),
     "cycle": Group("cycle", aliases=("cycles",), default="show"),  # business cycle (issue 10, §2)
+    "pathway": Group("pathway", aliases=("pathways",)),
 }
 
 COMMANDS: tuple[Command, ...] = (
@@ -498,6 +500,47 @@ COMMANDS: tuple[Command, ...] = (
             " country (set by `coachbot import` or the platform profile); a nudge moves to their next"
             " working day."
         ),
+    ),
+    # -- pathways per person (issue 10, section 3) -----------------------------------------------------
+    Command(
+        "pathway set",
+        section="pathways",
+        usage="pathway set @user new-hire|high-performer|specialist [--until YYYY-MM-DD] [--from YYYY-MM-DD]",
+        summary=N_("Put someone on a pathway: their check-ins draw one question in three from it."),
+        example="pathway set @ben new-hire --from 2026-12-01",
+        grammar=G.pathway_set,
+        handlers={A.PathwaySet: "pathways.pathway_set"},
+        options=(
+            Option("until", needs=N_("a date like 2027-02-28"), aliases=("to", "end", "ends")),
+            Option("from", needs=N_("a date like 2026-12-01"), aliases=("start", "starts", "since")),
+        ),
+        detail=N_(
+            "Admins can set anyone's pathway; a lead can set it for the members of teams they lead."
+            " `--from` is the start date (default today); a new hire's pathway ends by itself after 90"
+            " days (see `pathway length`) and brings onboarding questions at day 1, week 1, day 30, day"
+            " 60 and day 90, for them and for their lead. The person is told."
+        ),
+    ),
+    Command(
+        "pathway clear",
+        section="pathways",
+        usage="pathway clear @user",
+        summary=N_("Take someone off their pathway."),
+        example="pathway clear @ben",
+        grammar=G.pathway_clear,
+        handlers={A.PathwayClear: "pathways.pathway_clear"},
+        aliases=("end", "remove", "stop"),
+    ),
+    Command(
+        "pathway length",
+        section="pathways",
+        usage="pathway length new-hire|high-performer|specialist <days>d",
+        summary=N_("How long a pathway lasts when `pathway set` gives no end."),
+        example="pathway length new-hire 120d",
+        grammar=G.pathway_length,
+        handlers={A.PathwayLength: "pathways.pathway_length"},
+        permission=ADMIN,
+        detail=N_("Applies to pathways set from now on."),
     ),
 )
 """Every command, in the order `help` lists them within a section."""

@@ -15,7 +15,7 @@ from typing import Any
 from bot import checkins
 from bot.commands import Parsed
 from bot.context import Context
-from bot.handlers import cadences, commitments, cycle, hr, org, personal, policy
+from bot.handlers import cadences, commitments, cycle, hr, org, pathways, personal, policy
 from bot.messages import Para, Reply
 
 Handler = Callable[[Context, Any], list[Reply]]
@@ -27,6 +27,7 @@ MODULES: dict[str, ModuleType] = {
     "cycle": cycle,
     "hr": hr,
     "org": org,
+    "pathways": pathways,
     "personal": personal,
     "policy": policy,
 }
