@@ -17,9 +17,10 @@ from types import MappingProxyType
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
+from bot.competencies import MAP_FILE, CompetencyMap, CompetencyMapError, localized, parse_map
 from bot.domain import Intent, Pathway, Phase, PromptAudience, PromptKind
 
 DEFAULT_SETS: Mapping[PromptAudience, str] = MappingProxyType(
@@ -37,16 +38,6 @@ class PromptLibraryError(ValueError):
     """A prompt file is unreadable or invalid; the message names the file and the entry."""
 
 
-def _localized(texts: Mapping[str, str], locale: str | None) -> str:
-    # Chat platforms report "de-DE" (Teams) or "de_AT"-style codes; texts are keyed by language.
-    if locale:
-        tag = locale.replace("_", "-").lower()
-        for key in (tag, tag.split("-", 1)[0]):
-            if key in texts:
-                return texts[key]
-    return texts[FALLBACK_LANGUAGE]
-
-
 @dataclass(frozen=True)
 class Prompt:
     id: str
@@ -57,12 +48,22 @@ class Prompt:
     audience: PromptAudience
     kind: PromptKind
     texts: Mapping[str, str]
+    competency: str | None = None
+    """The competency (``bot.competencies``) this prompt is about; checklists and scorecards need one."""
+    version: int = 1
+    """Files hold version 1; each `prompts edit` stores the next one (``bot.prompt_store``)."""
+    retired: bool = False
 
     def __hash__(self) -> int:  # ids are unique across the library, and ``texts`` is not hashable
         return hash(self.id)
 
     def text_for(self, locale: str | None) -> str:
-        return _localized(self.texts, locale)
+        return localized(self.texts, locale)
+
+    @property
+    def private(self) -> bool:
+        """Answers only their author ever sees: never in a digest, aggregate or export of others."""
+        return self.kind is PromptKind.SCORECARD
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class PromptSet:
         return hash(self.name)
 
     def description_for(self, locale: str | None) -> str:
-        return _localized(self.descriptions, locale)
+        return localized(self.descriptions, locale)
 
     def for_audience(self, audience: PromptAudience) -> tuple[Prompt, ...]:
         return tuple(p for p in self.prompts if p.audience is audience)
@@ -109,12 +110,19 @@ class _RawPrompt(_Texts):
     pathways: list[Pathway] = []
     audience: PromptAudience
     kind: PromptKind
+    competency: str | None = None
     text: dict[str, str] = Field(min_length=1)
 
     @field_validator("text")
     @classmethod
     def _texts(cls, value: dict[str, str]) -> dict[str, str]:
         return cls._check(value)
+
+    @model_validator(mode="after")
+    def _needs_competency(self) -> _RawPrompt:
+        if self.kind in (PromptKind.CHECKLIST, PromptKind.SCORECARD) and self.competency is None:
+            raise ValueError(f"a {self.kind.value} prompt needs 'competency: <id>' from the competency map")
+        return self
 
 
 class _RawSet(_Texts):
@@ -152,7 +160,8 @@ def _describe(error: ErrorDetails) -> str:
     if kind == "missing":
         return f"missing key {where!r}"
     if kind == "value_error":
-        return f"{where}: {error.get('ctx', {}).get('error', error['msg'])}"
+        problem = error.get("ctx", {}).get("error", error["msg"])
+        return f"{where}: {problem}" if where else str(problem)
     if kind == "string_pattern_mismatch" and field == "id":
         return f"id {error['input']!r} is not kebab-case"
     return f"{where}: {error['msg']}"
@@ -170,13 +179,18 @@ def _parse_file(file: str, stem: str, content: str) -> PromptSet:
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
         raise PromptLibraryError(f"{file}: invalid YAML{at}: {problem}") from exc
+    return _parse_set(file, stem, data)
+
+
+def _parse_set(file: str, stem: str | None, data: object) -> PromptSet:
+    """One set from parsed YAML; ``stem`` is the file name the set must be called, if it has its own file."""
     if not isinstance(data, dict):
         raise PromptLibraryError(f"{file}: expected a mapping with 'set', 'description' and 'prompts'")
     try:
         raw = _RawSet.model_validate(data)
     except ValidationError as exc:
         raise PromptLibraryError(f"{file}: {_problems(exc)}") from exc
-    if raw.set != stem:
+    if stem is not None and raw.set != stem:
         raise PromptLibraryError(f"{file}: set name {raw.set!r} must match the file name {stem!r}")
     prompts: list[Prompt] = []
     for index, entry in enumerate(raw.prompts, start=1):
@@ -198,38 +212,133 @@ def _parse_file(file: str, stem: str, content: str) -> PromptSet:
                 audience=item.audience,
                 kind=item.kind,
                 texts=MappingProxyType(item.text),
+                competency=item.competency,
             )
         )
     return PromptSet(raw.set, MappingProxyType(raw.description), tuple(prompts))
 
 
+@dataclass(frozen=True)
+class _Source:
+    """One place prompt files are read from, named as its errors name it."""
+
+    name: str
+    files: tuple[Traversable, ...]
+
+
+def _yaml_files(root: Traversable) -> tuple[Traversable, ...]:
+    if root.is_file():
+        return (root,)
+    files = sorted((f for f in root.iterdir() if f.name.endswith(".yaml") and f.is_file()), key=lambda f: f.name)
+    if not any(f.name != MAP_FILE for f in files):
+        raise PromptLibraryError(f"{root}: no prompt files (*.yaml) found")
+    return tuple(files)
+
+
+def _documents(file: Traversable) -> list[object]:
+    """The YAML documents of one exported bundle (``coachbot prompts export``)."""
+    try:
+        return list(yaml.load_all(file.read_text(encoding="utf-8"), Loader=_YamlLoader))
+    except yaml.YAMLError as exc:
+        raise PromptLibraryError(f"{file.name}: invalid YAML: {' '.join(str(exc).split())}") from exc
+
+
 class PromptLibrary:
-    def __init__(self, prompt_sets: Iterable[PromptSet]) -> None:
+    """Every prompt set, the competency map they refer to, and every version of every prompt.
+
+    Sets hold only prompts in use; :meth:`get` also finds retired prompts and, with ``version``,
+    the wording an old answer was given to.
+    """
+
+    def __init__(
+        self, prompt_sets: Iterable[PromptSet], competencies: CompetencyMap | None = None
+    ) -> None:
         self._sets = {s.name: s for s in sorted(prompt_sets, key=lambda s: s.name)}
         self._prompts = {p.id: p for s in self._sets.values() for p in s.prompts}
+        self.competencies = competencies or CompetencyMap()
+        self._every: dict[str, Prompt] = dict(self._prompts)
+        self._versions: dict[tuple[str, int], Prompt] = {(p.id, p.version): p for p in self._prompts.values()}
 
     @classmethod
-    def load(cls, source: Path | Traversable | None = None) -> PromptLibrary:
-        """Read every ``*.yaml`` in ``source``; by default the packaged ``prompts`` (works from a wheel)."""
+    def load(cls, source: Path | Traversable | None = None, *, extra: Path | None = None) -> PromptLibrary:
+        """Read every ``*.yaml`` in ``source`` (by default the packaged ``prompts``, also from a wheel),
+        then the organisation's own folder ``extra`` (``COACHBOT_PROMPTS_DIR``). ``source`` may also be
+        one exported bundle file. ``competencies.yaml`` holds the competency map, not a set."""
         root: Traversable = importlib.resources.files("prompts") if source is None else source
-        files = sorted(
-            (f for f in root.iterdir() if f.name.endswith(".yaml") and f.is_file()), key=lambda f: f.name
-        )
-        if not files:
-            raise PromptLibraryError(f"{root}: no prompt files (*.yaml) found")
-        defined_in: dict[str, str] = {}
+        sources = [_Source(str(root), _yaml_files(root))]
+        if extra is not None:
+            if not extra.is_dir():
+                raise PromptLibraryError(f"{extra}: not a folder")
+            sources.append(_Source(str(extra), _yaml_files(extra)))
+        map_files: list[tuple[str, tuple[Any, ...]]] = []
         prompt_sets: list[PromptSet] = []
-        for f in files:
-            prompt_set = _parse_file(f.name, f.name.removesuffix(".yaml"), f.read_text(encoding="utf-8"))
-            for prompt in prompt_set.prompts:
-                if prompt.id in defined_in:
-                    first = defined_in[prompt.id]
-                    raise PromptLibraryError(
-                        f"{f.name}, prompt {prompt.id!r}: duplicate id (already defined in {first})"
-                    )
-                defined_in[prompt.id] = f.name
-            prompt_sets.append(prompt_set)
-        return cls(prompt_sets)
+        set_files: dict[str, str] = {}
+        defined_in: dict[str, str] = {}
+        for found in sources:
+            for f in found.files:
+                if f.name == MAP_FILE:
+                    map_files.append((f.name, _map(f.name, f.read_text(encoding="utf-8"))))
+                    continue
+                if f.name == (root.name if root.is_file() else None):
+                    parsed = cls._bundle(f, map_files)
+                else:
+                    parsed = [_parse_file(f.name, f.name.removesuffix(".yaml"), f.read_text(encoding="utf-8"))]
+                for prompt_set in parsed:
+                    if prompt_set.name in set_files:
+                        raise PromptLibraryError(
+                            f"{f.name}: set {prompt_set.name!r} is already defined in {set_files[prompt_set.name]}"
+                        )
+                    set_files[prompt_set.name] = f.name
+                    for prompt in prompt_set.prompts:
+                        if prompt.id in defined_in:
+                            raise PromptLibraryError(
+                                f"{f.name}, prompt {prompt.id!r}: duplicate id (already defined in {defined_in[prompt.id]})"
+                            )
+                        defined_in[prompt.id] = f.name
+                    prompt_sets.append(prompt_set)
+        try:
+            competencies = CompetencyMap.merge(map_files)
+        except CompetencyMapError as exc:
+            raise PromptLibraryError(str(exc)) from exc
+        _check_competencies(prompt_sets, competencies, defined_in)
+        return cls(prompt_sets, competencies)
+
+    @staticmethod
+    def _bundle(file: Traversable, map_files: list[tuple[str, tuple[Any, ...]]]) -> list[PromptSet]:
+        parsed: list[PromptSet] = []
+        for number, document in enumerate(_documents(file), start=1):
+            if isinstance(document, dict) and "competencies" in document:
+                map_files.append((file.name, _map(file.name, yaml.safe_dump(document, allow_unicode=True))))
+            else:
+                parsed.append(_parse_set(f"{file.name} (document {number})", None, document))
+        return parsed
+
+    def with_versions(self, stored: Iterable[Prompt]) -> PromptLibrary:
+        """This library with the prompts stored in the database laid over it (``bot.prompt_store``):
+        the latest version of each replaces or joins its set (or leaves it, if retired), and every
+        version stays findable for the answers given to it."""
+        latest: dict[str, Prompt] = {}
+        older: list[Prompt] = []
+        for prompt in sorted(stored, key=lambda p: (p.id, p.version)):
+            if prompt.id in latest:
+                older.append(latest[prompt.id])
+            latest[prompt.id] = prompt
+        members: dict[str, list[Prompt]] = {name: list(s.prompts) for name, s in self._sets.items()}
+        for prompt in latest.values():
+            for name, prompts in members.items():
+                members[name] = [p for p in prompts if p.id != prompt.id]
+            if not prompt.retired:
+                members.setdefault(prompt.set, []).append(prompt)
+        sets = [
+            PromptSet(name, self._sets[name].descriptions if name in self._sets else _NO_TEXTS, tuple(prompts))
+            for name, prompts in members.items()
+            if prompts
+        ]
+        merged = PromptLibrary(sets, self.competencies)
+        for prompt in [*self._every.values(), *older, *latest.values()]:
+            merged._versions[(prompt.id, prompt.version)] = prompt
+        merged._every = {**self._every, **latest}
+        return merged
 
     def sets(self) -> tuple[PromptSet, ...]:
         return tuple(self._sets.values())
@@ -240,11 +349,48 @@ class PromptLibrary:
     def has_set(self, name: str) -> bool:
         return name in self._sets
 
-    def get(self, prompt_id: str) -> Prompt:
-        return self._prompts[prompt_id]
+    def get(self, prompt_id: str, version: int | None = None) -> Prompt:
+        """A prompt by id, also a retired one; with ``version``, the wording of that version (an
+        answer's ``prompt_version``; None for answers given before versions were kept)."""
+        if version is not None and (prompt_id, version) in self._versions:
+            return self._versions[(prompt_id, version)]
+        if version is not None:
+            return self._versions.get((prompt_id, 1), self._every[prompt_id])
+        return self._every[prompt_id]
+
+    def knows(self, prompt_id: str) -> bool:
+        return prompt_id in self._every
+
+    def prompts(self) -> tuple[Prompt, ...]:
+        """Every prompt in use, set by set."""
+        return tuple(self._prompts.values())
 
     def __len__(self) -> int:
         return len(self._prompts)
+
+
+_NO_TEXTS: Mapping[str, str] = MappingProxyType({FALLBACK_LANGUAGE: ""})
+"""The description of a set that only exists in the database (`prompts add` to a new set)."""
+
+
+def _map(file: str, content: str) -> tuple[Any, ...]:
+    try:
+        return parse_map(file, content)
+    except CompetencyMapError as exc:
+        raise PromptLibraryError(str(exc)) from exc
+
+
+def _check_competencies(
+    prompt_sets: Iterable[PromptSet], competencies: CompetencyMap, defined_in: Mapping[str, str]
+) -> None:
+    for prompt_set in prompt_sets:
+        for prompt in prompt_set.prompts:
+            if prompt.competency is not None and prompt.competency not in competencies:
+                known = ", ".join(competencies.ids()) or "none: add competencies.yaml"
+                raise PromptLibraryError(
+                    f"{defined_in[prompt.id]}, prompt {prompt.id!r}: unknown competency "
+                    f"{prompt.competency!r} (known: {known})"
+                )
 
 
 def choose_next(candidates: Sequence[Prompt], used: Collection[str], count: int) -> list[Prompt]:
