@@ -261,7 +261,11 @@ class Answer(Base):
     checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
     question: Mapped[int] = mapped_column(Integer)
     prompt_id: Mapped[str] = mapped_column(String(64))
+    # The version of the prompt that was answered (storage.prompt_library); None means version 1.
+    prompt_version: Mapped[int | None] = mapped_column(Integer, default=None)
     text: Mapped[str] = mapped_column(Text, default="")
+    # A checklist answer: the ids of the behaviours picked (bot.competencies).
+    picks: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
     rating: Mapped[int | None] = mapped_column(Integer, default=None)
     message_id: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -376,4 +380,5 @@ class InboundQueueItem(Base):
 
 # The relationship tables live in a module of their own; importing it here puts them on Base.metadata
 # wherever the models are used (migrations, create_all, tests).
+import storage.prompt_library  # noqa: E402, F401
 import storage.relations  # noqa: E402, F401

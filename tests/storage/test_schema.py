@@ -111,8 +111,10 @@ def test_adapter_tables_made_by_the_old_startup_path_are_kept_with_their_rows(an
 
 
 def test_downgrading_past_0007_removes_only_the_adapter_tables(any_database: Database) -> None:
+    newest = set(inspect(any_database.engine).get_table_names())
+    command.downgrade(any_database.alembic_config(), "0007")  # later revisions add tables of their own
     before = set(inspect(any_database.engine).get_table_names())
     command.downgrade(any_database.alembic_config(), "0006")
     assert before - set(inspect(any_database.engine).get_table_names()) == ADAPTER_TABLES
     any_database.upgrade()
-    assert set(inspect(any_database.engine).get_table_names()) == before
+    assert set(inspect(any_database.engine).get_table_names()) == newest
