@@ -19,6 +19,7 @@ from bot.i18n import Tr, tr
 from bot.messages import Choice, Choices, Para, Part, Quote
 from bot.opening import BatchFacts
 from bot.prompts import Prompt, PromptLibrary
+from bot.self_assessment import answer_text, question_parts
 from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, Workspace
 
 
@@ -162,9 +163,7 @@ def ask(
     else:
         head = t._("*{number}/{total}* {question}", number=index + 1, total=total, question=question)
     parts: list[Part] = [Para(head)]
-    if prompt.kind == PromptKind.RATING:
-        parts.append(Para(t._("_Reply with a number from 1 (low) to 5 (high), press a button, or `skip`._")))
-        parts.append(Choices(tuple(Choice(str(n), f"{checkin.id}:{index}:{n}") for n in range(1, 6))))
+    parts += question_parts(t, library, prompt, checkin_id=checkin.id, index=index, locale=person.locale)
     outbox.enqueue(
         session,
         key=f"q:{checkin.id}:{index}",
@@ -216,10 +215,10 @@ def summary(session: Session, library: PromptLibrary, checkin: Checkin, person: 
     parts: list[Part] = [Para(t._("Thank you, that's everything. Here is what you shared:"))]
     answers = session.scalars(select(Answer).where(Answer.checkin_id == checkin.id).order_by(Answer.question))
     for answer in answers:
-        parts.append(
-            Para(t._("*{question}*", question=library.get(answer.prompt_id).text_for(person.locale)))
-        )
-        parts.append(Para(t._("_skipped_")) if answer.skipped else Quote(answer.text))
+        question = library.get(answer.prompt_id, answer.prompt_version).text_for(person.locale)
+        parts.append(Para(t._("*{question}*", question=question)))
+        given = answer_text(library, answer, t, person.locale)
+        parts.append(Para(t._("_skipped_")) if answer.skipped else Quote(given))
     parts.append(Para(t._("_Edit any reply above to change an answer._")))
     return tuple(parts)
 

@@ -130,8 +130,9 @@ def export(
                 "anonymous": c.anonymous,
                 "answers": [
                     {
-                        "question": library.get(a.prompt_id).text_for(person.locale),
+                        "question": library.get(a.prompt_id, a.prompt_version).text_for(person.locale),
                         "answer": a.text,
+                        "picks": a.picks,
                         "rating": a.rating,
                         "skipped": a.skipped,
                         "late": a.late,

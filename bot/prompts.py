@@ -358,6 +358,10 @@ class PromptLibrary:
             return self._versions.get((prompt_id, 1), self._every[prompt_id])
         return self._every[prompt_id]
 
+    def versions(self, prompt_id: str) -> tuple[Prompt, ...]:
+        """Every version of one prompt, oldest first."""
+        return tuple(sorted((p for (i, _), p in self._versions.items() if i == prompt_id), key=lambda p: p.version))
+
     def knows(self, prompt_id: str) -> bool:
         return prompt_id in self._every
 
