@@ -18,7 +18,8 @@ from bot.config_warnings import workspace_warnings
 from bot.i18n import Tr, tr
 from bot.messages import Para, Part
 from bot.prompts import PromptLibrary
-from bot.views import CadenceGlance, DigestSummary, HomeView, NextNudge, OpenCheckin
+from bot.self_assessment import scorecard_trends
+from bot.views import CadenceGlance, DigestSummary, HomeView, NextNudge, OpenCheckin, SelfRating
 from storage.models import (
     Answer,
     Cadence,
@@ -76,6 +77,9 @@ def home(session: Session, person: Person, *, now: datetime, library: PromptLibr
         needs_app=needs_app(session, person) if person.is_admin else (),
         locale=person.locale,
         paused=tuple(paused),
+        self_ratings=tuple(
+            SelfRating(trend.name, trend.ratings) for trend in scorecard_trends(session, library, person)
+        ),
     )
 
 
@@ -174,6 +178,12 @@ def status_parts(
     ).all()
     for v in vacations:
         lines.append(t._("• Vacation: {start} – {end}", start=t.short_date(v.start), end=t.date(v.end)))
+    if view.self_ratings:
+        lines.append(t._("*Your self-ratings* (only you see these)"))
+        lines.extend(
+            t._("• {competency}: {ratings}", competency=r.competency, ratings=" → ".join(map(str, r.ratings)))
+            for r in view.self_ratings
+        )
     if view.is_admin:
         lines.append(
             t._(

@@ -129,14 +129,3 @@ def scorecard_trends(session: Session, library: PromptLibrary, person: Person) -
             trends.append(Trend(competency.id, competency.name_for(person.locale), tuple(ratings[-TREND_LENGTH:])))
     return trends
 
-
-def trend_lines(t: Tr, trends: Sequence[Trend]) -> list[str]:
-    """The trend as chat lines: "Listening: 2 → 3 → 4"."""
-    if not trends:
-        return []
-    lines = [t._("*Your self-ratings* (only you see these)")]
-    lines += [
-        t._("• {competency}: {ratings}", competency=trend.name, ratings=" → ".join(map(str, trend.ratings)))
-        for trend in trends
-    ]
-    return lines

@@ -53,6 +53,14 @@ class CadenceGlance:
 
 
 @dataclass(frozen=True)
+class SelfRating:
+    """The viewer's own latest scorecard ratings of one competency, oldest first (only ever theirs)."""
+
+    competency: str  # its name in the viewer's language
+    ratings: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class HomeView:
     display_name: str
     timezone: str
@@ -65,3 +73,4 @@ class HomeView:
     needs_app: tuple[str, ...]  # display names of people the platform won't let us message yet
     locale: str = "en"  # the viewer's locale, for the adapter's own labels (bot.i18n.tr(locale))
     paused: tuple[str, ...] = ()  # the viewer's cadences that are paused: no next date to show
+    self_ratings: tuple[SelfRating, ...] = ()  # the viewer's own scorecards: private to them

@@ -108,6 +108,11 @@ def home_blocks(view: HomeView) -> list[Block]:
         blocks.append(_md("• " + t._("{cadence} — paused", cadence=f"*{escape(name)}*")))
     if not view.next_nudges and not view.paused:
         blocks.append(_md("_" + t._("None scheduled.") + "_"))
+    if view.self_ratings:
+        blocks.append(_md("*" + t._("Your self-ratings (only you see these)") + "*"))
+        blocks.extend(
+            _md(f"• {escape(r.competency)}: " + " → ".join(map(str, r.ratings))) for r in view.self_ratings
+        )
     blocks.extend(
         [
             _md(
