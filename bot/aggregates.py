@@ -131,12 +131,16 @@ def aggregate_run(
         if prompt.kind == PromptKind.CHECKLIST:
             picked = [str(b) for a in given for b in a.picks or ()]
             tally = {b: picked.count(b) for b in dict.fromkeys(picked)}
-            results.append(PromptResult(prompt_id, PromptKind.CHECKLIST, len(given), picks=tally, version=version))
+            results.append(
+                PromptResult(prompt_id, PromptKind.CHECKLIST, len(given), picks=tally, version=version)
+            )
             continue
         items = [(author[a.checkin_id], a.text) for a in given]
         passed = visibility.comments(items, k=k, named=named) if shown else None
         comments = None if passed is None else tuple(Comment(who, text) for who, text in passed)
-        results.append(PromptResult(prompt_id, PromptKind.TEXT, len(items), comments=comments, version=version))
+        results.append(
+            PromptResult(prompt_id, PromptKind.TEXT, len(items), comments=comments, version=version)
+        )
     unreachable = tuple(p.id for p in relationships.members_of(session, cadence.team) if not p.reachable)
     return RunAggregate(k, len(checkins), respondents, named, tuple(results), unreachable)
 

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import outbox, relationships, visibility
-from bot.domain import PromptAudience, PromptKind
+from bot.domain import PromptAudience
 from bot.i18n import Tr, tr
-from bot.messages import Choice, Choices, Para, Part, Quote
+from bot.messages import Para, Part, Quote
 from bot.opening import BatchFacts
 from bot.prompts import Prompt, PromptLibrary
 from bot.self_assessment import answer_text, question_parts

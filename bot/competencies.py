@@ -8,7 +8,7 @@ scorecards rate it. Problems are reported naming the file and the entry, like pr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -121,7 +121,11 @@ def parse_map(file: str, content: str) -> tuple[Competency, ...]:
         data = yaml.load(content, Loader=_YamlLoader)
     except yaml.YAMLError as exc:
         raise CompetencyMapError(f"{file}: invalid YAML: {' '.join(str(exc).split())}") from exc
-    if not isinstance(data, dict) or set(data) != {"competencies"} or not isinstance(data["competencies"], list):
+    if (
+        not isinstance(data, dict)
+        or set(data) != {"competencies"}
+        or not isinstance(data["competencies"], list)
+    ):
         raise CompetencyMapError(f"{file}: expected a mapping with one key, 'competencies', holding a list")
     found: list[Competency] = []
     for index, entry in enumerate(data["competencies"], start=1):
@@ -165,14 +169,15 @@ class CompetencyMap:
                     *(("behaviour", b.id) for b in competency.behaviours),
                 ):
                     if entry_id in defined_in:
+                        first = defined_in[entry_id]
                         raise CompetencyMapError(
-                            f"{file}, {kind} {entry_id!r}: duplicate id (already defined in {defined_in[entry_id]})"
+                            f"{file}, {kind} {entry_id!r}: duplicate id (already defined in {first})"
                         )
                     defined_in[entry_id] = file
                 every.append(competency)
         return cls(every)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Competency]:
         return iter(self._competencies.values())
 
     def __len__(self) -> int:

@@ -25,7 +25,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import checkins, followups, leases, outbox, people, planner, reports, text
-from bot.prompt_store import LibraryCache
 from bot.clock import Clock, SystemClock
 from bot.commands import BY_PATH, CommandError, NeedsForm, read
 from bot.context import Context
@@ -43,6 +42,7 @@ from bot.handlers import run_command
 from bot.holdings import Holding
 from bot.i18n import Tr, tr
 from bot.messages import Delivery, OutboundMessage, Para, Reply
+from bot.prompt_store import LibraryCache
 from bot.prompts import PromptLibrary
 from bot.views import HomeView
 from storage.db import Database

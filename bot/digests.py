@@ -144,7 +144,9 @@ def render(
             continue
         parts.append(Para(f"*{asked.text_for(viewer.locale)}*"))
         if result.kind == PromptKind.CHECKLIST:
-            if result.picks is None or not visibility.may_see(standings, Sight.RESULTS, count=result.answers, k=k):
+            if result.picks is None or not visibility.may_see(
+                standings, Sight.RESULTS, count=result.answers, k=k
+            ):
                 parts.append(Para(hidden))
                 continue
             parts.append(Para(_tally(library, result.picks, t, viewer.locale)))

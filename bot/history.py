@@ -11,9 +11,9 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 
 from bot.context import Context
-from bot.self_assessment import answer_text
 from bot.i18n import N_
 from bot.messages import Para, Part, Quote, Reply
+from bot.self_assessment import answer_text
 from storage.models import REMOVED_MARK, Answer, Cadence, Checkin, name_key
 
 LIMIT = 10

@@ -115,4 +115,3 @@ def store_version(
     session.add(row)
     session.flush()
     return row
-

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.resources
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
-from bot.competencies import MAP_FILE, CompetencyMap, CompetencyMapError, localized, parse_map
+from bot.competencies import MAP_FILE, Competency, CompetencyMap, CompetencyMapError, localized, parse_map
 from bot.domain import Intent, Pathway, Phase, PromptAudience, PromptKind
 
 DEFAULT_SETS: Mapping[PromptAudience, str] = MappingProxyType(
@@ -220,19 +220,21 @@ def _parse_set(file: str, stem: str | None, data: object) -> PromptSet:
 
 @dataclass(frozen=True)
 class _Source:
-    """One place prompt files are read from, named as its errors name it."""
+    """One place prompt files are read from: a folder, or one exported bundle file."""
 
-    name: str
     files: tuple[Traversable, ...]
+    bundle: bool = False
 
 
-def _yaml_files(root: Traversable) -> tuple[Traversable, ...]:
+def _source(root: Traversable) -> _Source:
     if root.is_file():
-        return (root,)
-    files = sorted((f for f in root.iterdir() if f.name.endswith(".yaml") and f.is_file()), key=lambda f: f.name)
+        return _Source((root,), bundle=True)
+    files = sorted(
+        (f for f in root.iterdir() if f.name.endswith(".yaml") and f.is_file()), key=lambda f: f.name
+    )
     if not any(f.name != MAP_FILE for f in files):
         raise PromptLibraryError(f"{root}: no prompt files (*.yaml) found")
-    return tuple(files)
+    return _Source(tuple(files))
 
 
 def _documents(file: Traversable) -> list[object]:
@@ -243,6 +245,27 @@ def _documents(file: Traversable) -> list[object]:
         raise PromptLibraryError(f"{file.name}: invalid YAML: {' '.join(str(exc).split())}") from exc
 
 
+@dataclass
+class _Seen:
+    """Where each set and prompt id was first defined, so a second definition names both files."""
+
+    sets: dict[str, str] = field(default_factory=dict)
+    prompts: dict[str, str] = field(default_factory=dict)
+
+    def add(self, file: str, prompt_set: PromptSet) -> None:
+        if prompt_set.name in self.sets:
+            first = self.sets[prompt_set.name]
+            raise PromptLibraryError(f"{file}: set {prompt_set.name!r} is already defined in {first}")
+        self.sets[prompt_set.name] = file
+        for prompt in prompt_set.prompts:
+            if prompt.id in self.prompts:
+                first = self.prompts[prompt.id]
+                raise PromptLibraryError(
+                    f"{file}, prompt {prompt.id!r}: duplicate id (already defined in {first})"
+                )
+            self.prompts[prompt.id] = file
+
+
 class PromptLibrary:
     """Every prompt set, the competency map they refer to, and every version of every prompt.
 
@@ -250,9 +273,7 @@ class PromptLibrary:
     the wording an old answer was given to.
     """
 
-    def __init__(
-        self, prompt_sets: Iterable[PromptSet], competencies: CompetencyMap | None = None
-    ) -> None:
+    def __init__(self, prompt_sets: Iterable[PromptSet], competencies: CompetencyMap | None = None) -> None:
         self._sets = {s.name: s for s in sorted(prompt_sets, key=lambda s: s.name)}
         self._prompts = {p.id: p for s in self._sets.values() for p in s.prompts}
         self.competencies = competencies or CompetencyMap()
@@ -265,46 +286,36 @@ class PromptLibrary:
         then the organisation's own folder ``extra`` (``COACHBOT_PROMPTS_DIR``). ``source`` may also be
         one exported bundle file. ``competencies.yaml`` holds the competency map, not a set."""
         root: Traversable = importlib.resources.files("prompts") if source is None else source
-        sources = [_Source(str(root), _yaml_files(root))]
+        sources = [_source(root)]
         if extra is not None:
             if not extra.is_dir():
                 raise PromptLibraryError(f"{extra}: not a folder")
-            sources.append(_Source(str(extra), _yaml_files(extra)))
-        map_files: list[tuple[str, tuple[Any, ...]]] = []
+            sources.append(_source(extra))
+        map_files: list[tuple[str, tuple[Competency, ...]]] = []
         prompt_sets: list[PromptSet] = []
-        set_files: dict[str, str] = {}
-        defined_in: dict[str, str] = {}
+        seen = _Seen()
         for found in sources:
             for f in found.files:
                 if f.name == MAP_FILE:
                     map_files.append((f.name, _map(f.name, f.read_text(encoding="utf-8"))))
                     continue
-                if f.name == (root.name if root.is_file() else None):
+                if found.bundle:
                     parsed = cls._bundle(f, map_files)
                 else:
-                    parsed = [_parse_file(f.name, f.name.removesuffix(".yaml"), f.read_text(encoding="utf-8"))]
+                    stem = f.name.removesuffix(".yaml")
+                    parsed = [_parse_file(f.name, stem, f.read_text(encoding="utf-8"))]
                 for prompt_set in parsed:
-                    if prompt_set.name in set_files:
-                        raise PromptLibraryError(
-                            f"{f.name}: set {prompt_set.name!r} is already defined in {set_files[prompt_set.name]}"
-                        )
-                    set_files[prompt_set.name] = f.name
-                    for prompt in prompt_set.prompts:
-                        if prompt.id in defined_in:
-                            raise PromptLibraryError(
-                                f"{f.name}, prompt {prompt.id!r}: duplicate id (already defined in {defined_in[prompt.id]})"
-                            )
-                        defined_in[prompt.id] = f.name
+                    seen.add(f.name, prompt_set)
                     prompt_sets.append(prompt_set)
         try:
             competencies = CompetencyMap.merge(map_files)
         except CompetencyMapError as exc:
             raise PromptLibraryError(str(exc)) from exc
-        _check_competencies(prompt_sets, competencies, defined_in)
+        _check_competencies(prompt_sets, competencies, seen.prompts)
         return cls(prompt_sets, competencies)
 
     @staticmethod
-    def _bundle(file: Traversable, map_files: list[tuple[str, tuple[Any, ...]]]) -> list[PromptSet]:
+    def _bundle(file: Traversable, map_files: list[tuple[str, tuple[Competency, ...]]]) -> list[PromptSet]:
         parsed: list[PromptSet] = []
         for number, document in enumerate(_documents(file), start=1):
             if isinstance(document, dict) and "competencies" in document:
@@ -330,7 +341,9 @@ class PromptLibrary:
             if not prompt.retired:
                 members.setdefault(prompt.set, []).append(prompt)
         sets = [
-            PromptSet(name, self._sets[name].descriptions if name in self._sets else _NO_TEXTS, tuple(prompts))
+            PromptSet(
+                name, self._sets[name].descriptions if name in self._sets else _NO_TEXTS, tuple(prompts)
+            )
             for name, prompts in members.items()
             if prompts
         ]
@@ -360,7 +373,9 @@ class PromptLibrary:
 
     def versions(self, prompt_id: str) -> tuple[Prompt, ...]:
         """Every version of one prompt, oldest first."""
-        return tuple(sorted((p for (i, _), p in self._versions.items() if i == prompt_id), key=lambda p: p.version))
+        return tuple(
+            sorted((p for (i, _), p in self._versions.items() if i == prompt_id), key=lambda p: p.version)
+        )
 
     def knows(self, prompt_id: str) -> bool:
         return prompt_id in self._every
@@ -377,7 +392,7 @@ _NO_TEXTS: Mapping[str, str] = MappingProxyType({FALLBACK_LANGUAGE: ""})
 """The description of a set that only exists in the database (`prompts add` to a new set)."""
 
 
-def _map(file: str, content: str) -> tuple[Any, ...]:
+def _map(file: str, content: str) -> tuple[Competency, ...]:
     try:
         return parse_map(file, content)
     except CompetencyMapError as exc:

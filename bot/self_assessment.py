@@ -73,7 +73,8 @@ def question_parts(
         )
         buttons = Choices(
             tuple(
-                Choice(str(n), f"{checkin_id}:{index}:{PICK_PREFIX}{n}") for n in range(1, len(behaviours) + 1)
+                Choice(str(n), f"{checkin_id}:{index}:{PICK_PREFIX}{n}")
+                for n in range(1, len(behaviours) + 1)
             )
         )
         return [Para("\n".join(lines)), Para(hint), buttons]
@@ -126,6 +127,7 @@ def scorecard_trends(session: Session, library: PromptLibrary, person: Person) -
     for competency in library.competencies:
         ratings = by_competency.get(competency.id)
         if ratings:
-            trends.append(Trend(competency.id, competency.name_for(person.locale), tuple(ratings[-TREND_LENGTH:])))
+            trends.append(
+                Trend(competency.id, competency.name_for(person.locale), tuple(ratings[-TREND_LENGTH:]))
+            )
     return trends
-

@@ -380,5 +380,5 @@ class InboundQueueItem(Base):
 
 # The relationship tables live in a module of their own; importing it here puts them on Base.metadata
 # wherever the models are used (migrations, create_all, tests).
-import storage.prompt_library  # noqa: E402, F401
+import storage.prompt_library  # noqa: E402
 import storage.relations  # noqa: E402, F401

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Literal, TypeAlias
 
-from bot.domain import Audience, Recurrence
+from bot.domain import Audience, Intent, Phase, PromptAudience, PromptKind, Recurrence
 
 
 @dataclass(frozen=True)
@@ -202,6 +202,39 @@ class Workdays:
     days: frozenset[int]  # 0 = Monday, as in date.weekday()
 
 
+# -- the prompt library (issue 10, section 4) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PromptCompetencies:
+    pass
+
+
+@dataclass(frozen=True)
+class PromptAdd:
+    set: str
+    id: str
+    text: str
+    de: str | None = None
+    kind: PromptKind | None = None
+    intent: Intent | None = None
+    phase: Phase | None = None
+    audience: PromptAudience | None = None
+    competency: str | None = None
+
+
+@dataclass(frozen=True)
+class PromptEdit:
+    id: str
+    text: str
+    de: str | None = None
+
+
+@dataclass(frozen=True)
+class PromptRetire:
+    id: str
+
+
 Command: TypeAlias = (
     Help
     | TeamCreate
@@ -232,4 +265,8 @@ Command: TypeAlias = (
     | Threshold
     | QuietHours
     | Workdays
+    | PromptCompetencies
+    | PromptAdd
+    | PromptEdit
+    | PromptRetire
 )

@@ -15,7 +15,7 @@ from typing import Any
 from bot import checkins
 from bot.commands import Parsed
 from bot.context import Context
-from bot.handlers import cadences, org, personal, policy
+from bot.handlers import cadences, library, org, personal, policy
 from bot.messages import Para, Reply
 
 Handler = Callable[[Context, Any], list[Reply]]
@@ -23,6 +23,7 @@ Handler = Callable[[Context, Any], list[Reply]]
 MODULES: dict[str, ModuleType] = {
     "cadences": cadences,
     "checkins": checkins,
+    "library": library,
     "org": org,
     "personal": personal,
     "policy": policy,
