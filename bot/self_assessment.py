@@ -66,7 +66,10 @@ def question_parts(
         return [Para(hint), rating_buttons]
     if prompt.kind is PromptKind.CHECKLIST:
         behaviours = behaviours_of(library, prompt)
-        lines = [f"{n}. {b.text_for(locale)}" for n, b in enumerate(behaviours, start=1)]
+        lines = [
+            t._("{number}. {behaviour}", number=n, behaviour=b.text_for(locale))
+            for n, b in enumerate(behaviours, start=1)
+        ]
         hint = t._(
             "_Reply with the numbers of all that apply, like `1 3`, or `none`. A button picks one; "
             "press it again to take it back._"

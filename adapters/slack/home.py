@@ -111,7 +111,14 @@ def home_blocks(view: HomeView) -> list[Block]:
     if view.self_ratings:
         blocks.append(_md("*" + t._("Your self-ratings (only you see these)") + "*"))
         blocks.extend(
-            _md(f"• {escape(r.competency)}: " + " → ".join(map(str, r.ratings))) for r in view.self_ratings
+            _md(
+                t._(
+                    "• {competency}: {ratings}",
+                    competency=escape(r.competency),
+                    ratings=" → ".join(map(str, r.ratings)),
+                )
+            )
+            for r in view.self_ratings
         )
     blocks.extend(
         [

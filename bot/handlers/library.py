@@ -33,7 +33,10 @@ def competencies(ctx: Context, cmd: A.PromptCompetencies) -> list[Reply]:
     lines = [t._("*Competency map*")]
     for competency in found:
         lines.append(t._("*{name}* (`{id}`)", name=competency.name_for(locale), id=competency.id))
-        lines.extend(f"   {n}. {b.text_for(locale)}" for n, b in enumerate(competency.behaviours, start=1))
+        lines.extend(
+            t._("{number}. {behaviour}", number=n, behaviour=b.text_for(locale))
+            for n, b in enumerate(competency.behaviours, start=1)
+        )
     lines.append(
         t._(
             "Checklist prompts ask which of these you practised; scorecard prompts ask you to rate yourself,"
