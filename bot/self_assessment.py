@@ -71,8 +71,7 @@ def question_parts(
             for n, b in enumerate(behaviours, start=1)
         ]
         hint = t._(
-            "_Reply with the numbers of all that apply, like `1 3`, or `none`. A button picks one; "
-            "press it again to take it back._"
+            "_Reply with the numbers of all that apply, like `1 3`, or `none`; a button picks just that one._"
         )
         buttons = Choices(
             tuple(
