@@ -128,7 +128,8 @@ def test_a_custom_prompt_added_by_command_edited_and_the_old_answer_keeps_its_wo
         chat,
         "team create t --manager @mo",
         "team add t @bo",
-        'cadence add p --team t --audience members --every "weekly mon" --at 09:00 --prompts own --questions 1',
+        'cadence add p --team t --audience members --every "weekly mon" --at 09:00'
+        " --prompts own --questions 1",
         MONDAY_9,
         ":as bo",
         "> Shipping the search page",
