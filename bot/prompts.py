@@ -1,4 +1,6 @@
-"""The coaching prompt library: YAML prompt sets shipped in the ``prompts`` package.
+"""The coaching prompt library: YAML prompt sets shipped in the ``prompts`` package, the
+organisation's own folder (``COACHBOT_PROMPTS_DIR``), the competency map they refer to, and the
+versions stored in the database laid over them (:mod:`bot.prompt_store`).
 
 The YAML is edited by people who are not Python developers, so every validation problem is reported as
 one :class:`PromptLibraryError` naming the file and the entry, instead of a pydantic traceback.
@@ -7,28 +9,25 @@ one :class:`PromptLibraryError` naming the file and the entry, instead of a pyda
 from __future__ import annotations
 
 import importlib.resources
-import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_core import ErrorDetails
+from pydantic import ValidationError
 
 from bot.competencies import MAP_FILE, Competency, CompetencyMap, CompetencyMapError, localized, parse_map
 from bot.domain import Intent, Pathway, Phase, PromptAudience, PromptKind
+from bot.prompt_schema import FALLBACK_LANGUAGE, RawPrompt, RawSet, problems
 
 DEFAULT_SETS: Mapping[PromptAudience, str] = MappingProxyType(
     {PromptAudience.MANAGER: "manager-core", PromptAudience.MEMBER: "team-pulse"}
 )
 """The set the core falls back to for each audience when a team has not chosen one."""
 
-FALLBACK_LANGUAGE = "en"
 
 # The C loader is several times faster; the library is parsed at every startup.
 _YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -82,95 +81,6 @@ class PromptSet:
         return tuple(p for p in self.prompts if p.audience is audience)
 
 
-_LANG = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
-_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-
-
-class _Texts(BaseModel):
-    """Shared text checks, so prompt texts and set descriptions fail the same way."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @staticmethod
-    def _check(texts: dict[str, str]) -> dict[str, str]:
-        if FALLBACK_LANGUAGE not in texts:
-            raise ValueError(f"missing English ('{FALLBACK_LANGUAGE}') text, which is the fallback")
-        for lang, text in texts.items():
-            if not _LANG.fullmatch(lang):
-                raise ValueError(f"language code {lang!r} should look like 'en', 'de' or 'de-ch'")
-            if not text.strip():
-                raise ValueError(f"empty '{lang}' text")
-        return {lang: text.strip() for lang, text in texts.items()}
-
-
-class _RawPrompt(_Texts):
-    id: str = Field(pattern=_ID)
-    intent: Intent
-    phase: Phase
-    pathways: list[Pathway] = []
-    audience: PromptAudience
-    kind: PromptKind
-    competency: str | None = None
-    text: dict[str, str] = Field(min_length=1)
-
-    @field_validator("text")
-    @classmethod
-    def _texts(cls, value: dict[str, str]) -> dict[str, str]:
-        return cls._check(value)
-
-    @model_validator(mode="after")
-    def _needs_competency(self) -> _RawPrompt:
-        if self.kind in (PromptKind.CHECKLIST, PromptKind.SCORECARD) and self.competency is None:
-            raise ValueError(f"a {self.kind.value} prompt needs 'competency: <id>' from the competency map")
-        return self
-
-
-class _RawSet(_Texts):
-    set: str
-    description: dict[str, str] = Field(min_length=1)
-    # Entries stay untyped here so each one is validated on its own and errors can name its id.
-    prompts: list[Any] = Field(min_length=1)
-
-    @field_validator("description")
-    @classmethod
-    def _texts(cls, value: dict[str, str]) -> dict[str, str]:
-        return cls._check(value)
-
-
-_ENUMS: Mapping[str, type[StrEnum]] = {
-    "intent": Intent,
-    "phase": Phase,
-    "pathways": Pathway,
-    "audience": PromptAudience,
-    "kind": PromptKind,
-}
-
-
-def _describe(error: ErrorDetails) -> str:
-    loc = error["loc"]
-    field = str(loc[0]) if loc else ""
-    where = ".".join(str(part) for part in loc)
-    kind = error["type"]
-    if kind == "enum" and field in _ENUMS:
-        expected = ", ".join(member.value for member in _ENUMS[field])
-        name = "pathway" if field == "pathways" else field
-        return f"unknown {name} {error['input']!r} (expected one of: {expected})"
-    if kind == "extra_forbidden":
-        return f"unknown key {where!r}"
-    if kind == "missing":
-        return f"missing key {where!r}"
-    if kind == "value_error":
-        problem = error.get("ctx", {}).get("error", error["msg"])
-        return f"{where}: {problem}" if where else str(problem)
-    if kind == "string_pattern_mismatch" and field == "id":
-        return f"id {error['input']!r} is not kebab-case"
-    return f"{where}: {error['msg']}"
-
-
-def _problems(exc: ValidationError) -> str:
-    return "; ".join(_describe(error) for error in exc.errors())
-
-
 def _parse_file(file: str, stem: str, content: str) -> PromptSet:
     try:
         data = yaml.load(content, Loader=_YamlLoader)
@@ -187,9 +97,9 @@ def _parse_set(file: str, stem: str | None, data: object) -> PromptSet:
     if not isinstance(data, dict):
         raise PromptLibraryError(f"{file}: expected a mapping with 'set', 'description' and 'prompts'")
     try:
-        raw = _RawSet.model_validate(data)
+        raw = RawSet.model_validate(data)
     except ValidationError as exc:
-        raise PromptLibraryError(f"{file}: {_problems(exc)}") from exc
+        raise PromptLibraryError(f"{file}: {problems(exc)}") from exc
     if stem is not None and raw.set != stem:
         raise PromptLibraryError(f"{file}: set name {raw.set!r} must match the file name {stem!r}")
     prompts: list[Prompt] = []
@@ -199,9 +109,9 @@ def _parse_set(file: str, stem: str | None, data: object) -> PromptSet:
         if not isinstance(entry, dict):
             raise PromptLibraryError(f"{file}, {label}: expected a mapping")
         try:
-            item = _RawPrompt.model_validate(entry)
+            item = RawPrompt.model_validate(entry)
         except ValidationError as exc:
-            raise PromptLibraryError(f"{file}, {label}: {_problems(exc)}") from exc
+            raise PromptLibraryError(f"{file}, {label}: {problems(exc)}") from exc
         prompts.append(
             Prompt(
                 id=item.id,

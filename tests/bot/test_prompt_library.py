@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from adapters.cli import app
 from adapters.local import LocalChat
 from bot.core import Coachbot
-from bot.domain import PromptKind
+from bot.domain import Pathway, Phase, PromptAudience, PromptKind
+from bot.handlers.library import NEEDS_COMPETENCY
 from bot.prompt_export import library_yaml
 from bot.prompts import PromptLibrary, PromptLibraryError
 from tests.bot.conversation_kit import on_both_backends
@@ -288,3 +289,20 @@ def test_the_export_command_writes_a_file_the_validator_accepts(tmp_path: Path) 
     assert written.exit_code == 0, written.output
     checked = runner.invoke(app, ["prompts", "validate", str(out)])
     assert checked.exit_code == 0 and f"{len(PromptLibrary.load())} prompts" in checked.output
+
+
+def test_the_shipped_library_has_a_quarter_of_prompts_per_pathway_and_phase() -> None:
+    """A weekly check-in of three questions asks 39 in a quarter; people on a pathway get one in
+    three from it (13), and every phase has a set's worth for each audience."""
+    library = PromptLibrary.load()
+    prompts = library.prompts()
+    assert len(prompts) >= 120
+    for audience in PromptAudience:
+        for pathway in Pathway:
+            tagged = [p for p in prompts if pathway in p.pathways and p.audience is audience]
+            assert len(tagged) >= 13, (pathway, audience)
+        for phase in Phase:
+            assert len([p for p in prompts if p.phase is phase and p.audience is audience]) >= 13
+    kinds = {p.kind for p in prompts}
+    assert {PromptKind.CHECKLIST, PromptKind.SCORECARD} <= kinds
+    assert all(p.competency in library.competencies for p in prompts if p.kind in NEEDS_COMPETENCY)
