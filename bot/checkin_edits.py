@@ -71,7 +71,7 @@ def revise(ctx: Context, checkin: Checkin, answer: Answer, *, text: str, key: st
             ctx.now,
         )
         return []
-    prompt = ctx.library.get(answer.prompt_id, answer.prompt_version)
+    prompt = ctx.library.asked(answer.prompt_id, answer.prompt_version)
     if prompt.kind in RATED_KINDS:
         match = RATING.match(cleaned)
         if match is None:

@@ -215,7 +215,7 @@ def summary(session: Session, library: PromptLibrary, checkin: Checkin, person: 
     parts: list[Part] = [Para(t._("Thank you, that's everything. Here is what you shared:"))]
     answers = session.scalars(select(Answer).where(Answer.checkin_id == checkin.id).order_by(Answer.question))
     for answer in answers:
-        question = library.get(answer.prompt_id, answer.prompt_version).text_for(person.locale)
+        question = library.asked(answer.prompt_id, answer.prompt_version).text_for(person.locale)
         parts.append(Para(t._("*{question}*", question=question)))
         given = answer_text(library, answer, t, person.locale)
         parts.append(Para(t._("_skipped_")) if answer.skipped else Quote(given))

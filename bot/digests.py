@@ -139,7 +139,7 @@ def render(
     names = authors_in(session, aggregate)
     hidden = t._("_Fewer than {k} answers — not shown._", k=t.number(k))
     for result in aggregate.prompts:
-        asked = library.get(result.prompt_id, result.version)
+        asked = library.asked(result.prompt_id, result.version)
         if not visibility.shareable(asked):  # a private self-rating never reaches a digest
             continue
         parts.append(Para(f"*{asked.text_for(viewer.locale)}*"))

@@ -107,7 +107,7 @@ def _checkin(ctx: Context, checkin: Checkin) -> list[Part]:
         select(Answer).where(Answer.checkin_id == checkin.id).order_by(Answer.question)
     ).all()
     for answer in answers:
-        question = ctx.library.get(answer.prompt_id, answer.prompt_version).text_for(locale)
+        question = ctx.library.asked(answer.prompt_id, answer.prompt_version).text_for(locale)
         if answer.skipped:
             parts.append(Para(t._("_{question}_ — skipped", question=question)))
             continue

@@ -272,20 +272,15 @@ class PromptLibrary:
     def has_set(self, name: str) -> bool:
         return name in self._sets
 
-    def get(self, prompt_id: str, version: int | None = None) -> Prompt:
-        """A prompt by id, also a retired one; with ``version``, the wording of that version (an
-        answer's ``prompt_version``; None for answers given before versions were kept)."""
-        if version is not None and (prompt_id, version) in self._versions:
-            return self._versions[(prompt_id, version)]
-        if version is not None:
-            return self._versions.get((prompt_id, 1), self._every[prompt_id])
+    def get(self, prompt_id: str) -> Prompt:
+        """A prompt by id in its latest version, also a retired one."""
         return self._every[prompt_id]
 
-    def versions(self, prompt_id: str) -> tuple[Prompt, ...]:
-        """Every version of one prompt, oldest first."""
-        return tuple(
-            sorted((p for (i, _), p in self._versions.items() if i == prompt_id), key=lambda p: p.version)
-        )
+    def asked(self, prompt_id: str, version: int | None) -> Prompt:
+        """The prompt as an answer was given to it: ``version`` is the answer's ``prompt_version``,
+        None for answers from before versions were kept (version 1, the files' wording). A version
+        this library does not know falls back to the latest, so an answer is never left without words."""
+        return self._versions.get((prompt_id, version or 1)) or self._every[prompt_id]
 
     def knows(self, prompt_id: str) -> bool:
         return prompt_id in self._every

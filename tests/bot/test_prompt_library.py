@@ -4,6 +4,7 @@ organisation's own folder of prompt files, and the exported library."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -306,3 +307,16 @@ def test_the_shipped_library_has_a_quarter_of_prompts_per_pathway_and_phase() ->
     kinds = {p.kind for p in prompts}
     assert {PromptKind.CHECKLIST, PromptKind.SCORECARD} <= kinds
     assert all(p.competency in library.competencies for p in prompts if p.kind in NEEDS_COMPETENCY)
+
+
+def test_an_answer_from_before_versions_were_kept_shows_the_files_words() -> None:
+    files = PromptLibrary.load()
+    shipped = files.get("tp-growth-2")
+    edited = replace(shipped, texts={"en": "Which skill next?"}, version=2)
+    retired = replace(shipped, texts={"en": "Which skill next?"}, version=3, retired=True)
+    library = files.with_versions([retired, edited])
+    assert library.asked("tp-growth-2", None) is shipped  # answers.prompt_version is empty: version 1
+    assert library.asked("tp-growth-2", 2).texts == {"en": "Which skill next?"}
+    assert library.get("tp-growth-2").retired and library.knows("tp-growth-2")
+    assert "tp-growth-2" not in {p.id for p in library.set("team-pulse").prompts}
+    assert len(library) == len(files) - 1
