@@ -353,7 +353,7 @@ def _pick(ctx: Context, head: str, number: str, *, message_id: str | None) -> li
     except ValueError:
         return reply(t._("That button is no longer valid."))
     checkin = ctx.session.get(Checkin, checkin_id)
-    if checkin is None or checkin.person_id != ctx.person.id or index >= len(checkin.run.prompt_ids):
+    if checkin is None or checkin.person_id != ctx.person.id or not 0 <= index < len(checkin.run.prompt_ids):
         return reply(t._("That button is not for you."))
     prompt = say.prompt_of(ctx.library, checkin, index)
     behaviours = behaviours_of(ctx.library, prompt)
