@@ -47,14 +47,31 @@ def _start(start: str | None) -> datetime:
     return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
+PROMPTS_DIR = "COACHBOT_PROMPTS_DIR"
+
+
+def _library(env: Mapping[str, str]):  # type: ignore[no-untyped-def]
+    """The shipped library plus the organisation's folder (``COACHBOT_PROMPTS_DIR``), or one clear line."""
+    from bot.prompts import PromptLibrary, PromptLibraryError
+
+    folder = env.get(PROMPTS_DIR, "").strip()
+    try:
+        return PromptLibrary.load(extra=Path(folder) if folder else None)
+    except PromptLibraryError as exc:
+        raise _fail(f"{PROMPTS_DIR}: {exc}") from exc
+
+
 def _run_chat(*, database: str | None, start: str | None, demo: bool, org: str) -> None:
+    import os
+
     from adapters.local import LocalChat
     from adapters.local.demo import remember_zones, seed
     from bot.clock import ManualClock
     from bot.core import Coachbot
     from storage.db import open_database
 
-    core = Coachbot(database=open_database(database), clock=ManualClock(_start(start)))
+    library = _library(os.environ)
+    core = Coachbot(database=open_database(database), clock=ManualClock(_start(start)), library=library)
     chat = LocalChat(core=core, clock=core.clock, org=org)  # type: ignore[arg-type]
     interactive = sys.stdin.isatty()
     if demo:
@@ -139,7 +156,9 @@ def db_upgrade(database: DatabaseOption = None) -> None:
 
 @prompts_app.command("validate")
 def prompts_validate(
-    path: Annotated[Path | None, typer.Argument(help="A folder of prompt files")] = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="A folder of prompt files, or an exported bundle")
+    ] = None,
 ) -> None:
     """Check prompt files and report the first problem, naming the file and the entry."""
     from bot.prompts import PromptLibrary, PromptLibraryError
@@ -149,6 +168,28 @@ def prompts_validate(
     except PromptLibraryError as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"{len(library)} prompts in {len(library.sets())} sets: OK")
+
+
+@prompts_app.command("export")
+def prompts_export(
+    out: Annotated[Path | None, typer.Option("--out", help="File to write; default: standard output")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Write the whole library in use (shipped, COACHBOT_PROMPTS_DIR and the database) as YAML."""
+    from adapters.server import load_env
+    from bot.prompt_export import library_yaml
+    from bot.prompt_store import LibraryCache
+    from storage.db import open_database
+
+    env = load_env()
+    files = _library(env)
+    with open_database(database or env.get("DATABASE_URL")).session() as session:
+        text = library_yaml(LibraryCache(files).current(session))
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    typer.echo(f"Wrote {out}")
 
 
 DEFAULT_PACKAGE = Path("coachbot-teams.zip")
@@ -200,7 +241,10 @@ def serve(
         lease = outbox_lease(env)
     except ConfigError as exc:
         raise _fail(str(exc)) from exc
-    core = Coachbot(database=open_database(database or env.get("DATABASE_URL")), outbox_lease=lease)
+    library = _library(env)
+    core = Coachbot(
+        database=open_database(database or env.get("DATABASE_URL")), outbox_lease=lease, library=library
+    )
     try:
         mounts = configured_mounts(core, env)
     except ConfigError as exc:

@@ -39,6 +39,8 @@ class PromptResult:
     distribution: tuple[int, int, int, int, int] | None = None  # ratings: how many gave 1 … 5
     mean: float | None = None
     comments: tuple[Comment, ...] | None = None  # None: too few writers to show any
+    picks: dict[str, int] | None = None  # checklists: how many picked each behaviour id
+    version: int | None = None  # the prompt's version the answers were given to (None: version 1)
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class RunAggregate:
                 comments=None
                 if p["comments"] is None
                 else tuple(Comment(c["author"], c["text"]) for c in p["comments"]),
+                picks=p.get("picks"),
+                version=p.get("version"),
             )
             for p in data["prompts"]
         )
@@ -103,7 +107,7 @@ def aggregate_run(
     answers = [
         a
         for a in session.scalars(select(Answer).where(Answer.checkin_id.in_([c.id for c in checkins]))).all()
-        if visibility.counts(a)
+        if visibility.counts(a) and visibility.shareable(library.get(a.prompt_id))
     ]
     respondents = visibility.respondents(answers)
     named = visibility.attributed(checkins)
@@ -112,24 +116,39 @@ def aggregate_run(
     results: list[PromptResult] = []
     shared = {str(p) for p in run.prompt_ids}
     for prompt_id in _prompt_order(run, answers):
+        prompt = library.get(prompt_id)
+        if not visibility.shareable(prompt):
+            continue
         given = sorted((a for a in answers if a.prompt_id == prompt_id), key=lambda a: a.id)
         # A question only some people were asked (their pathway's, bot.pathways) would tell who is on
         # which pathway: it is left out below K answerers, and its comments never carry names.
         personal = prompt_id not in shared
         if personal and not visibility.enough(visibility.respondents(given), k):
             continue
-        if library.get(prompt_id).kind == PromptKind.RATING:
+        version = given[0].prompt_version if given else None  # the wording the first answer was given to
+        if prompt.kind == PromptKind.RATING:
             ratings = [a.rating for a in given if a.rating is not None]
             dist = tuple(sum(1 for r in ratings if r == n) for n in range(1, 6))
             mean = sum(ratings) / len(ratings) if ratings else None
-            results.append(PromptResult(prompt_id, PromptKind.RATING, len(ratings), dist, mean))  # type: ignore[arg-type]
+            results.append(
+                PromptResult(prompt_id, PromptKind.RATING, len(ratings), dist, mean, version=version)  # type: ignore[arg-type]
+            )
+            continue
+        if prompt.kind == PromptKind.CHECKLIST:
+            picked = [str(b) for a in given for b in a.picks or ()]
+            tally = {b: picked.count(b) for b in dict.fromkeys(picked)}
+            results.append(
+                PromptResult(prompt_id, PromptKind.CHECKLIST, len(given), picks=tally, version=version)
+            )
             continue
         items = [(author[a.checkin_id], a.text) for a in given]
         # In a named run a name beside a pathway question would say who is on it: no comments then.
         visible = shown and not (personal and named)
         passed = visibility.comments(items, k=k, named=named) if visible else None
         comments = None if passed is None else tuple(Comment(who, text) for who, text in passed)
-        results.append(PromptResult(prompt_id, PromptKind.TEXT, len(items), comments=comments))
+        results.append(
+            PromptResult(prompt_id, PromptKind.TEXT, len(items), comments=comments, version=version)
+        )
     unreachable = tuple(p.id for p in relationships.members_of(session, cadence.team) if not p.reachable)
     return RunAggregate(k, len(checkins), respondents, named, tuple(results), unreachable)
 

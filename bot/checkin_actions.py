@@ -106,6 +106,7 @@ def skip_current(ctx: Context, checkin: Checkin) -> list[Reply]:
             checkin_id=checkin.id,
             question=index,
             prompt_id=prompt.id,
+            prompt_version=prompt.version,
             text="",
             rating=None,
             skipped=True,

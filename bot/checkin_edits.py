@@ -17,6 +17,7 @@ from bot.commands.grammar_commitments import split_due
 from bot.context import Context
 from bot.domain import PromptKind
 from bot.messages import Para, Reply
+from bot.self_assessment import RATED_KINDS, behaviours_of, read_picks
 from storage.commitments import Commitment
 from storage.models import Answer, Checkin
 
@@ -74,13 +75,21 @@ def revise(ctx: Context, checkin: Checkin, answer: Answer, *, text: str, key: st
             ctx.now,
         )
         return []
-    if ctx.library.get(answer.prompt_id).kind == PromptKind.RATING:
+    prompt = ctx.library.asked(answer.prompt_id, answer.prompt_version)
+    if prompt.kind in RATED_KINDS:
         match = RATING.match(cleaned)
         if match is None:
             note = t._("I kept your earlier rating: an edit needs a number from 1 to 5.")
             say.note(session, checkin, ctx.person, key, note, ctx.now)
             return []
         answer.rating = int(match.group(1))
+    elif prompt.kind is PromptKind.CHECKLIST:
+        picks = read_picks(cleaned, behaviours_of(ctx.library, prompt))
+        if picks is None:
+            note = t._("I kept your earlier picks: an edit needs numbers from the list, like `1 3`.")
+            say.note(session, checkin, ctx.person, key, note, ctx.now)
+            return []
+        answer.picks = picks
     answer.text, answer.updated_at, answer.skipped = cleaned, ctx.now, False
     say.note(
         session,

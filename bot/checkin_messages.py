@@ -14,11 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import outbox, relationships, visibility
-from bot.domain import PromptAudience, PromptKind
+from bot.domain import PromptAudience
 from bot.i18n import N_, Tr, tr
-from bot.messages import Choice, Choices, Para, Part, Quote
+from bot.messages import Para, Part, Quote
 from bot.opening import BatchFacts
 from bot.prompts import Prompt, PromptLibrary
+from bot.self_assessment import answer_text, question_parts
 from storage.commitments import Commitment
 from storage.models import Answer, Cadence, CadenceRun, Checkin, Person, Workspace
 from storage.pathways import OnboardingStep, PersonPathway
@@ -210,9 +211,7 @@ def ask(
     else:
         head = t._("*{number}/{total}* {question}", number=index + 1, total=total, question=question)
     parts: list[Part] = [Para(head)]
-    if prompt.kind == PromptKind.RATING:
-        parts.append(Para(t._("_Reply with a number from 1 (low) to 5 (high), press a button, or `skip`._")))
-        parts.append(Choices(tuple(Choice(str(n), f"{checkin.id}:{index}:{n}") for n in range(1, 6))))
+    parts += question_parts(t, library, prompt, checkin_id=checkin.id, index=index, locale=person.locale)
     outbox.enqueue(
         session,
         key=f"q:{checkin.id}:{index}",
@@ -264,10 +263,10 @@ def summary(session: Session, library: PromptLibrary, checkin: Checkin, person: 
     parts: list[Part] = [Para(t._("Thank you, that's everything. Here is what you shared:"))]
     answers = session.scalars(select(Answer).where(Answer.checkin_id == checkin.id).order_by(Answer.question))
     for answer in answers:
-        parts.append(
-            Para(t._("*{question}*", question=library.get(answer.prompt_id).text_for(person.locale)))
-        )
-        parts.append(Para(t._("_skipped_")) if answer.skipped else Quote(answer.text))
+        question = library.asked(answer.prompt_id, answer.prompt_version).text_for(person.locale)
+        parts.append(Para(t._("*{question}*", question=question)))
+        given = answer_text(library, answer, t, person.locale)
+        parts.append(Para(t._("_skipped_")) if answer.skipped else Quote(given))
     for commitment in session.scalars(select(Commitment).where(Commitment.source_checkin_id == checkin.id)):
         parts.append(Para(t._("*Your commitment* (#{number})", number=commitment.number)))
         parts.append(Quote(commitment.text))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot import checkin_messages as say
 from bot import commitment_conversation, commitment_messages, commitments, opening, outbox, pathways
 from bot.checkin_actions import act, finish, is_open, latest_open, no_open_checkin, reply, snooze_checkin
-from bot.checkin_edits import RATING, apply_edit, revise
+from bot.checkin_edits import RATING, apply_edit, revise, still_counts
 from bot.checkin_words import DEFAULT_SNOOZE, Word, read_word
 from bot.commands import CommandError, NeedsForm, parse
 from bot.commands import ast as A
@@ -28,6 +28,7 @@ from bot.opening import BatchFacts
 from bot.prompts import PromptLibrary
 from bot.rotation import run_for
 from bot.schedule import add_working_time, end_of_quiet_hours
+from bot.self_assessment import PICK_PREFIX, RATED_KINDS, answer_text, behaviours_of, read_picks, toggled
 from storage.models import Answer, Cadence, Checkin, OutboxMessage, Person
 
 __all__ = [
@@ -306,21 +307,33 @@ def record_answer(
         _closed_note(ctx, checkin, key=key)
         return []
     prompt = say.prompt_of(ctx.library, checkin, index)
-    rating = None
-    if prompt.kind == PromptKind.RATING:
+    rating, picks = None, None
+    if prompt.kind in RATED_KINDS:
         match = RATING.match(text)
         if match is None:
             hint = ctx.t._("That one needs a number from 1 to 5 — could you reply with one, or `skip` it?")
             say.note(session, checkin, person, key, hint, now)
             return []
         rating = int(match.group(1))
+    elif prompt.kind is PromptKind.CHECKLIST:
+        behaviours = behaviours_of(ctx.library, prompt)
+        picks = read_picks(text, behaviours)
+        if picks is None:
+            hint = ctx.t._(
+                "Pick with numbers from 1 to {count}, like `1 3`, or say `none` — or `skip` this one.",
+                count=len(behaviours),
+            )
+            say.note(session, checkin, person, key, hint, now)
+            return []
     session.add(
         Answer(
             checkin_id=checkin.id,
             question=index,
             prompt_id=prompt.id,
+            prompt_version=prompt.version,
             text=text.strip(),
             rating=rating,
+            picks=picks,
             message_id=message_id,
             created_at=now,
         )
@@ -339,6 +352,9 @@ def apply_choice(ctx: Context, *, value: str, message_id: str | None) -> list[Re
     t = ctx.t
     if value.startswith(commitment_messages.CHOICE_PREFIX):
         return commitment_conversation.apply_choice(ctx, value)
+    head, _, last = value.rpartition(":")
+    if last.startswith(PICK_PREFIX):
+        return _pick(ctx, head, last.removeprefix(PICK_PREFIX), message_id=message_id)
     try:
         checkin_id, index, choice = (int(x) for x in value.split(":"))
     except ValueError:
@@ -358,6 +374,47 @@ def apply_choice(ctx: Context, *, value: str, message_id: str | None) -> list[Re
     if index != checkin.current_question:
         return reply(t._("Please answer the questions in order — this one comes later."))
     return record_answer(ctx, checkin, index=index, text=str(choice), message_id=message_id, key=key)
+
+
+def _pick(ctx: Context, head: str, number: str, *, message_id: str | None) -> list[Reply]:
+    """A checklist button: the first press answers with that behaviour, later ones add or take back."""
+    t = ctx.t
+    try:
+        checkin_id, index = (int(x) for x in head.split(":"))
+        n = int(number)
+    except ValueError:
+        return reply(t._("That button is no longer valid."))
+    checkin = ctx.session.get(Checkin, checkin_id)
+    if (
+        checkin is None
+        or checkin.person_id != ctx.person.id
+        or not 0 <= index < len(checkin.prompt_ids_asked)
+    ):
+        return reply(t._("That button is not for you."))
+    prompt = say.prompt_of(ctx.library, checkin, index)
+    behaviours = behaviours_of(ctx.library, prompt)
+    if prompt.kind is not PromptKind.CHECKLIST or not 1 <= n <= len(behaviours):
+        return reply(t._("That button is no longer valid."))
+    key = f"pick:{checkin_id}:{index}:{n}:{say.event_key(ctx.now.isoformat())}"
+    existing = ctx.session.scalar(
+        select(Answer).where(Answer.checkin_id == checkin.id, Answer.question == index)
+    )
+    if existing is None:
+        if not is_open(checkin, ctx.now):
+            _closed_note(ctx, checkin, key=key)
+            return []
+        if index != checkin.current_question:
+            return reply(t._("Please answer the questions in order — this one comes later."))
+        return record_answer(ctx, checkin, index=index, text=str(n), message_id=message_id, key=key)
+    if not still_counts(ctx, checkin):
+        _closed_note(ctx, checkin, key=key)
+        return []
+    existing.picks = toggled([str(p) for p in existing.picks or []], behaviours[n - 1].id)
+    existing.text = " ".join(str(behaviours.index(b) + 1) for b in behaviours if b.id in existing.picks)
+    existing.skipped, existing.updated_at = False, ctx.now
+    picked = answer_text(ctx.library, existing, t, ctx.person.locale)
+    say.note(ctx.session, checkin, ctx.person, key, t._("Your picks now: {picks}", picks=picked), ctx.now)
+    return []
 
 
 # -- not answering, typed as commands: `skip`, `skip all` / `pass`, `later` / `snooze 2h` -------------

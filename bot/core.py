@@ -42,6 +42,7 @@ from bot.handlers import run_command
 from bot.holdings import Holding
 from bot.i18n import Tr, tr
 from bot.messages import Delivery, OutboundMessage, Para, Reply
+from bot.prompt_store import LibraryCache
 from bot.prompts import PromptLibrary
 from bot.views import HomeView
 from storage.db import Database
@@ -67,6 +68,8 @@ class Coachbot:
         self.database = database
         self.clock: Clock = clock or SystemClock()
         self.library = library or PromptLibrary.load()
+        """The library from the files; what runs is this with the database's versions over it."""
+        self.prompts = LibraryCache(self.library)
         self.outbox_lease = outbox_lease
         """How long this replica owns a claimed outbox row between renewals (``COACHBOT_OUTBOX_LEASE``)."""
         self.holdings: list[Holding] = []
@@ -121,7 +124,8 @@ class Coachbot:
     ) -> Outcome:
         now = self.clock.now()
         person = people.ensure_person(session, event.actor, now=now)
-        ctx = Context(session=session, person=person, now=now, library=self.library, holdings=self.holdings)
+        library = self.prompts.current(session)
+        ctx = Context(session=session, person=person, now=now, library=library, holdings=self.holdings)
         if isinstance(event, CommandIssued):
             ctx.here = event.here
         replies = self._replies(ctx, event)
@@ -193,10 +197,12 @@ class Coachbot:
         thread), so a server can start sending them while the rest are still being opened.
         """
         now = self.clock.now()
-        planner.open_due_checkins(self.database, self.library, now=now, on_batch=on_batch)
-        onboarding.open_due_steps(self.database, self.library, now=now)
+        with self.database.session() as session:
+            library = self.prompts.current(session)
+        planner.open_due_checkins(self.database, library, now=now, on_batch=on_batch)
+        onboarding.open_due_steps(self.database, library, now=now)
         followups.send_due_reminders(self.database, now=now)
-        followups.close_expired(self.database, self.library, now=now)
+        followups.close_expired(self.database, library, now=now)
 
     def next_wakeup(self, *, later: bool = False) -> datetime | None:
         """When something is next due, so a local clock can jump straight there; with ``later``, the
@@ -300,7 +306,8 @@ class Coachbot:
         """What App Home (or any dashboard) shows this person; thresholds already applied."""
         with self.database.session() as session:
             person = people.ensure_person(session, actor, now=self.clock.now())
-            return reports.home(session, person, now=self.clock.now(), library=self.library)
+            library = self.prompts.current(session)
+            return reports.home(session, person, now=self.clock.now(), library=library)
 
     def translator(self, actor: Actor) -> Tr:
         """Sentences in this person's language (English if unknown).

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot import outbox, visibility, working_hours
 from bot.aggregates import RunAggregate, aggregate_run, authors_in
 from bot.domain import PromptAudience, PromptKind
-from bot.i18n import tr
+from bot.i18n import Tr, tr
 from bot.messages import Para, Part, Quote
 from bot.prompts import PromptLibrary
 from bot.schedule import next_working_moment
@@ -139,7 +139,18 @@ def render(
     names = authors_in(session, aggregate)
     hidden = t._("_Fewer than {k} answers — not shown._", k=t.number(k))
     for result in aggregate.prompts:
-        parts.append(Para(f"*{library.get(result.prompt_id).text_for(viewer.locale)}*"))
+        asked = library.asked(result.prompt_id, result.version)
+        if not visibility.shareable(asked):  # a private self-rating never reaches a digest
+            continue
+        parts.append(Para(f"*{asked.text_for(viewer.locale)}*"))
+        if result.kind == PromptKind.CHECKLIST:
+            if result.picks is None or not visibility.may_see(
+                standings, Sight.RESULTS, count=result.answers, k=k
+            ):
+                parts.append(Para(hidden))
+                continue
+            parts.append(Para(_tally(library, result.picks, t, viewer.locale)))
+            continue
         if result.kind == PromptKind.RATING:
             if (
                 result.distribution is None
@@ -174,6 +185,18 @@ def render(
                 parts.append(Quote(comment.text, author=comment.author))
     parts.extend(_needs_app(session, aggregate, viewer))
     return tuple(parts)
+
+
+def _tally(library: PromptLibrary, picks: dict[str, int], t: Tr, locale: str | None) -> str:
+    """How many picked each behaviour of a checklist, most picked first."""
+    if not picks:
+        return t._("Nobody picked any of these.")
+    lines = []
+    for behaviour_id, count in sorted(picks.items(), key=lambda item: -item[1]):
+        behaviour = library.competencies.behaviour(behaviour_id)
+        name = behaviour.text_for(locale) if behaviour else behaviour_id
+        lines.append(t._("• {behaviour}: {count}", behaviour=name, count=t.number(count)))
+    return "\n".join(lines)
 
 
 def _needs_app(session: Session, aggregate: RunAggregate, viewer: Person) -> list[Part]:

@@ -46,8 +46,13 @@ class PromptAudience(StrEnum):
 
 
 class PromptKind(StrEnum):
+    """How a prompt is answered. A checklist picks behaviours of one competency (``bot.competencies``);
+    a scorecard is a private 1–5 self-rating of one competency, never part of any aggregate."""
+
     TEXT = "text"
     RATING = "rating"
+    CHECKLIST = "checklist"
+    SCORECARD = "scorecard"
 
 
 class Intent(StrEnum):

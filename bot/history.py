@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from bot.context import Context
 from bot.i18n import N_
 from bot.messages import Para, Part, Quote, Reply
+from bot.self_assessment import answer_text
 from storage.models import REMOVED_MARK, Answer, Cadence, Checkin, name_key
 
 LIMIT = 10
@@ -106,12 +107,12 @@ def _checkin(ctx: Context, checkin: Checkin) -> list[Part]:
         select(Answer).where(Answer.checkin_id == checkin.id).order_by(Answer.question)
     ).all()
     for answer in answers:
-        question = ctx.library.get(answer.prompt_id).text_for(locale)
+        question = ctx.library.asked(answer.prompt_id, answer.prompt_version).text_for(locale)
         if answer.skipped:
             parts.append(Para(t._("_{question}_ — skipped", question=question)))
             continue
         parts.append(Para(f"_{question}_"))
-        parts.append(Quote(answer.text))
+        parts.append(Quote(answer_text(ctx.library, answer, t, locale)))
         if answer.late:
             parts.append(Para(t._("_Late: kept for your own record, not part of the team results._")))
         if answer.revised_text is not None:

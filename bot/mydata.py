@@ -132,8 +132,9 @@ def export(
                 "anonymous": c.anonymous,
                 "answers": [
                     {
-                        "question": library.get(a.prompt_id).text_for(person.locale),
+                        "question": library.asked(a.prompt_id, a.prompt_version).text_for(person.locale),
                         "answer": a.text,
+                        "picks": a.picks,
                         "rating": a.rating,
                         "skipped": a.skipped,
                         "late": a.late,

@@ -19,7 +19,8 @@ from bot.config_warnings import workspace_warnings
 from bot.i18n import Tr, tr
 from bot.messages import Para, Part
 from bot.prompts import PromptLibrary
-from bot.views import CadenceGlance, DigestSummary, HomeView, NextNudge, OpenCheckin
+from bot.self_assessment import scorecard_trends
+from bot.views import CadenceGlance, DigestSummary, HomeView, NextNudge, OpenCheckin, SelfRating
 from storage.commitments import Commitment
 from storage.models import (
     Answer,
@@ -85,6 +86,9 @@ def home(session: Session, person: Person, *, now: datetime, library: PromptLibr
         locale=person.locale,
         paused=tuple(paused),
         commitments=commitment_parts(session, person, now=now, t=t),
+        self_ratings=tuple(
+            SelfRating(trend.name, trend.ratings) for trend in scorecard_trends(session, library, person)
+        ),
     )
 
 
@@ -214,6 +218,12 @@ def status_parts(
     if on_pathway is not None:
         today = pathways.today_for(person, now)
         lines.append(t._("• Pathway: {pathway}", pathway=pathways.describe(t, on_pathway, today=today)))
+    if view.self_ratings:
+        lines.append(t._("*Your self-ratings* (only you see these)"))
+        lines.extend(
+            t._("• {competency}: {ratings}", competency=r.competency, ratings=" → ".join(map(str, r.ratings)))
+            for r in view.self_ratings
+        )
     if view.is_admin:
         lines.append(
             t._(

@@ -53,6 +53,14 @@ class CadenceGlance:
 
 
 @dataclass(frozen=True)
+class SelfRating:
+    """The viewer's own latest scorecard ratings of one competency, oldest first (only ever theirs)."""
+
+    competency: str  # its name in the viewer's language
+    ratings: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class HomeView:
     display_name: str
     timezone: str
@@ -68,3 +76,4 @@ class HomeView:
     commitments: tuple[Part, ...] = ()
     """The viewer's open commitments and goal attainment, and their teams' (as bot.visibility allows),
     already in the viewer's language; empty when there is nothing to say."""
+    self_ratings: tuple[SelfRating, ...] = ()  # the viewer's own scorecards: private to them

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, TypeVar
 from sqlalchemy import func, select
 
 from bot import relationships
+from bot.prompts import Prompt
 from storage.models import Checkin
 
 if TYPE_CHECKING:
@@ -253,6 +254,12 @@ def enough(count: int, k: int) -> bool:
 
 
 # -- what counts ------------------------------------------------------------------------------------
+
+
+def shareable(prompt: Prompt) -> bool:
+    """Whether answers to this prompt may ever be part of a figure someone else sees. A scorecard
+    is a private self-rating: no digest, aggregate or count shown to anyone but its author uses it."""
+    return not prompt.private
 
 
 def counts(answer: Answer) -> bool:

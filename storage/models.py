@@ -294,7 +294,11 @@ class Answer(Base):
     checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
     question: Mapped[int] = mapped_column(Integer)
     prompt_id: Mapped[str] = mapped_column(String(64))
+    # The version of the prompt that was answered (storage.prompt_library); None means version 1.
+    prompt_version: Mapped[int | None] = mapped_column(Integer, default=None)
     text: Mapped[str] = mapped_column(Text, default="")
+    # A checklist answer: the ids of the behaviours picked (bot.competencies).
+    picks: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
     rating: Mapped[int | None] = mapped_column(Integer, default=None)
     message_id: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -412,4 +416,5 @@ class InboundQueueItem(Base):
 import storage.commitments  # noqa: E402  (issue 10: commitments and their shares)
 import storage.cycles  # noqa: E402
 import storage.pathways  # noqa: E402
+import storage.prompt_library  # noqa: E402
 import storage.relations  # noqa: E402, F401

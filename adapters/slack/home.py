@@ -109,6 +109,18 @@ def home_blocks(view: HomeView) -> list[Block]:
     if not view.next_nudges and not view.paused:
         blocks.append(_md("_" + t._("None scheduled.") + "_"))
     blocks.extend(render_parts(view.commitments, t=t, max_blocks=10))
+    if view.self_ratings:
+        blocks.append(_md("*" + t._("Your self-ratings (only you see these)") + "*"))
+        blocks.extend(
+            _md(
+                t._(
+                    "• {competency}: {ratings}",
+                    competency=escape(r.competency),
+                    ratings=" → ".join(map(str, r.ratings)),
+                )
+            )
+            for r in view.self_ratings
+        )
     blocks.extend(
         [
             _md(

@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 from typing import Literal, TypeAlias
 
 from bot.business_cycle import Explicit, Quarterly
-from bot.domain import Audience, Pathway, Recurrence
+from bot.domain import Audience, Intent, Pathway, Phase, PromptAudience, PromptKind, Recurrence
 
 
 @dataclass(frozen=True)
@@ -308,6 +308,39 @@ class PathwayLength:
     days: int
 
 
+# -- the prompt library (issue 10, section 4) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PromptCompetencies:
+    pass
+
+
+@dataclass(frozen=True)
+class PromptAdd:
+    set: str
+    id: str
+    text: str
+    de: str | None = None
+    kind: PromptKind | None = None
+    intent: Intent | None = None
+    phase: Phase | None = None
+    audience: PromptAudience | None = None
+    competency: str | None = None
+
+
+@dataclass(frozen=True)
+class PromptEdit:
+    id: str
+    text: str
+    de: str | None = None
+
+
+@dataclass(frozen=True)
+class PromptRetire:
+    id: str
+
+
 Command: TypeAlias = (
     Help
     | TeamCreate
@@ -350,4 +383,8 @@ Command: TypeAlias = (
     | PathwaySet
     | PathwayClear
     | PathwayLength
+    | PromptCompetencies
+    | PromptAdd
+    | PromptEdit
+    | PromptRetire
 )

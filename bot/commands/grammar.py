@@ -7,8 +7,10 @@ it; each command's declaration (:mod:`bot.commands.registry`) names its function
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from typing import Literal
+from enum import StrEnum
+from typing import Literal, TypeVar
 
 from bot.commands import ast as A
 from bot.commands.args import NAME_KINDS, Args, mention_arg, name_arg
@@ -28,9 +30,11 @@ from bot.commands.values import (
     read_time,
     read_weekday,
 )
-from bot.domain import Pathway
+from bot.domain import Intent, Pathway, Phase, PromptAudience, PromptKind
 from bot.i18n import N_
 from storage.models import name_key
+
+_E = TypeVar("_E", bound=StrEnum)
 
 RESERVED = frozenset({"all"})
 """Words a cadence may not be called: `skip all` ends a check-in, so `all` must never name a cadence."""
@@ -317,3 +321,68 @@ def pathway_length(a: Args) -> A.Command:
             N_("`{text}` isn't a length I can use: give days from 1 to 730, like 120d."), text=clip(length)
         )
     return A.PathwayLength(_pathway(a, pathway), days)
+
+
+# -- the prompt library (issue 10, section 4) ------------------------------------------------------
+
+PROMPT_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+PROMPT_ID_MAX = 64  # answers.prompt_id and prompt_versions.prompt_id are 64 characters
+PROMPT_TEXT_MAX = 300
+"""Longest prompt text `prompts add`/`edit` take: a question people answer on a phone."""
+
+
+def _prompt_id(a: Args, text: str) -> str:
+    if not PROMPT_ID.fullmatch(text) or len(text) > PROMPT_ID_MAX:
+        a.fail(
+            N_(
+                "`{text}` can't be a prompt id: use lowercase letters, digits and single dashes, like"
+                " `my-team-1` (64 at most)."
+            ),
+            text=clip(text),
+        )
+    return text
+
+
+def _words(value: str) -> str | None:
+    cleaned = " ".join(value.split())
+    return cleaned if 0 < len(cleaned) <= PROMPT_TEXT_MAX else None
+
+
+def _member(enum: type[_E]) -> Callable[[str], _E | None]:
+    def read(text: str) -> _E | None:
+        try:
+            return enum(text.lower())
+        except ValueError:
+            return None
+
+    return read
+
+
+def prompts_competencies(a: Args) -> A.Command:
+    a.exactly()
+    return A.PromptCompetencies()
+
+
+def prompts_add(a: Args) -> A.Command:
+    set_name, prompt_id = a.exactly(N_("a prompt set"), N_("an id for the prompt"))
+    audience = a.option("audience", _member(PromptAudience))
+    return A.PromptAdd(
+        name_arg(a, set_name, "prompt set"),
+        _prompt_id(a, prompt_id),
+        text=a.need("text", _words),
+        de=a.option("de", _words),
+        kind=a.option("kind", _member(PromptKind)),
+        intent=a.option("intent", _member(Intent)),
+        phase=a.option("phase", _member(Phase)),
+        audience=audience,
+        competency=a.option("competency", lambda v: v if PROMPT_ID.fullmatch(v) else None),
+    )
+
+
+def prompts_edit(a: Args) -> A.Command:
+    prompt_id = _prompt_id(a, a.exactly(N_("a prompt id"))[0])
+    return A.PromptEdit(prompt_id, text=a.need("text", _words), de=a.option("de", _words))
+
+
+def prompts_retire(a: Args) -> A.Command:
+    return A.PromptRetire(_prompt_id(a, a.exactly(N_("a prompt id"))[0]))

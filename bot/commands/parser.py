@@ -124,6 +124,8 @@ def _resolve(tokens: list[str]) -> tuple[Command, list[str]]:
     word = first_word(tokens[0]) or tokens[0].lower()
     if word in GROUPS:
         group = GROUPS[word]
+        if group.fallback is not None and (len(tokens) == 1 or subcommand(word, tokens[1]) is None):
+            return BY_PATH[group.fallback], tokens[1:]
         if len(tokens) == 1 and group.default is not None:
             return BY_PATH[f"{word} {group.default}"], []
         if len(tokens) == 1:

@@ -38,6 +38,7 @@ GROUPS: dict[str, Group] = {
     "commitment": Group("commitment", aliases=("commitments",), default="list"),
     "cycle": Group("cycle", aliases=("cycles",), default="show"),  # business cycle (issue 10, §2)
     "pathway": Group("pathway", aliases=("pathways",)),
+    "prompts": Group("prompts", aliases=("prompt",), fallback="prompts"),
 }
 
 COMMANDS: tuple[Command, ...] = (
@@ -541,6 +542,70 @@ COMMANDS: tuple[Command, ...] = (
         handlers={A.PathwayLength: "pathways.pathway_length"},
         permission=ADMIN,
         detail=N_("Applies to pathways set from now on."),
+    ),
+    # -- issue 10, section 4: the prompt library the organisation owns ---------------------------------
+    Command(
+        "prompts competencies",
+        section="checkins",
+        usage="prompts competencies",
+        summary=N_("Show the competency map: each competency and the behaviours that show it."),
+        example="prompts competencies",
+        grammar=G.prompts_competencies,
+        handlers={A.PromptCompetencies: "library.competencies"},
+        aliases=("competency", "map"),
+    ),
+    Command(
+        "prompts add",
+        section="admin",
+        usage='prompts add <set> <id> --text "<question>" [--de "<Frage>"]'
+        " [--kind text|rating|checklist|scorecard] [--intent <intent>] [--phase plan|execute|review]"
+        " [--audience manager|member] [--competency <id>]",
+        summary=N_("Add your organisation's own prompt to a set (a new set if the name is new)."),
+        example='prompts add our-values ov-courage --text "Where did you speak up this week?"',
+        grammar=G.prompts_add,
+        handlers={A.PromptAdd: "library.add"},
+        permission=ADMIN,
+        aliases=("new",),
+        options=(
+            Option("text", needs=N_("the question in English"), greedy=True),
+            Option("de", needs=N_("the question in German"), greedy=True),
+            Option("kind", needs=N_("text, rating, checklist or scorecard")),
+            Option("intent", needs=N_("an intent such as priorities, growth or wellbeing")),
+            Option("phase", needs=N_("plan, execute or review")),
+            Option("audience", needs=N_("manager or member"), aliases=("for",)),
+            Option("competency", needs=N_("a competency id from `prompts competencies`")),
+        ),
+        detail=N_(
+            "Defaults: a written answer, intent growth, phase execute, for members (or for the set's one"
+            " audience). Checklists and scorecards need `--competency`. Questions of up to 300 characters."
+        ),
+    ),
+    Command(
+        "prompts edit",
+        section="admin",
+        usage='prompts edit <id> --text "<question>" [--de "<Frage>"]',
+        summary=N_("Change a prompt's words; answers already given keep the words they answered."),
+        example='prompts edit ov-courage --text "Where did you speak up, even when it was hard?"',
+        grammar=G.prompts_edit,
+        handlers={A.PromptEdit: "library.edit"},
+        permission=ADMIN,
+        aliases=("change",),
+        options=(
+            Option("text", needs=N_("the question in English"), greedy=True),
+            Option("de", needs=N_("the question in German"), greedy=True),
+        ),
+        detail=N_("Each edit is a new version of the prompt; shipped prompts can be edited too."),
+    ),
+    Command(
+        "prompts retire",
+        section="admin",
+        usage="prompts retire <id>",
+        summary=N_("Stop asking a prompt; answers already given keep it."),
+        example="prompts retire ov-courage",
+        grammar=G.prompts_retire,
+        handlers={A.PromptRetire: "library.retire"},
+        permission=ADMIN,
+        aliases=("remove", "rm"),
     ),
 )
 """Every command, in the order `help` lists them within a section."""

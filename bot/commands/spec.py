@@ -84,11 +84,14 @@ class Group:
     """A first word that has subcommands ("team" for `team add`, `team bind` …).
 
     ``default`` is the subcommand the word alone means (`team` lists teams), None if it needs one.
+    ``fallback`` is the path of a one-word command that takes the line when the second word is no
+    subcommand (`prompts growth` shows a set, while `prompts add …` is a command of its own).
     """
 
     word: str
     aliases: tuple[str, ...] = ()
     default: str | None = None
+    fallback: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 from bot import checkins
 from bot.commands import Parsed
 from bot.context import Context
-from bot.handlers import cadences, commitments, cycle, hr, org, pathways, personal, policy
+from bot.handlers import cadences, commitments, cycle, hr, library, org, pathways, personal, policy
 from bot.messages import Para, Reply
 
 Handler = Callable[[Context, Any], list[Reply]]
@@ -26,6 +26,7 @@ MODULES: dict[str, ModuleType] = {
     "commitments": commitments,
     "cycle": cycle,
     "hr": hr,
+    "library": library,
     "org": org,
     "pathways": pathways,
     "personal": personal,

@@ -21,7 +21,12 @@ from storage.models import ScheduleSlot, Vacation
 
 MAX_VACATION = timedelta(days=366)
 
-KINDS = {PromptKind.TEXT: N_("written answer"), PromptKind.RATING: N_("rating 1–5")}
+KINDS = {
+    PromptKind.TEXT: N_("written answer"),
+    PromptKind.RATING: N_("rating 1–5"),
+    PromptKind.CHECKLIST: N_("checklist"),
+    PromptKind.SCORECARD: N_("private self-rating"),
+}
 INTENTS = {
     Intent.PRIORITIES: N_("priorities"),
     Intent.DECISIONS: N_("decisions"),
@@ -54,10 +59,11 @@ def prompts(ctx: Context, cmd: A.Prompts) -> list[Reply]:
                     "• *{name}* ({count}) — {description}",
                     name=s.name,
                     count=t.number(len(s.prompts)),
-                    description=s.description_for(locale),
+                    description=s.description_for(locale) or t._("your organisation's own prompts"),
                 )
             )
         lines.append(t._("See the questions of one set with `prompts <set>`."))
+        lines.append(t._("`prompts competencies` shows the competency map."))
         return _say(*lines)
     if not ctx.library.has_set(cmd.set):
         names = t.list(s.name for s in ctx.library.sets())
@@ -66,7 +72,11 @@ def prompts(ctx: Context, cmd: A.Prompts) -> list[Reply]:
         )
     prompt_set = ctx.library.set(cmd.set)
     lines = [
-        t._("*{name}* — {description}", name=prompt_set.name, description=prompt_set.description_for(locale))
+        t._(
+            "*{name}* — {description}",
+            name=prompt_set.name,
+            description=prompt_set.description_for(locale) or t._("your organisation's own prompts"),
+        )
     ]
     for audience, title in (
         (PromptAudience.MANAGER, N_("*For managers*")),
@@ -77,7 +87,8 @@ def prompts(ctx: Context, cmd: A.Prompts) -> list[Reply]:
             lines.append(t._(title))
             lines.extend(
                 t._(
-                    "• {text} _({kind}, {intent})_",
+                    "• {text} _({kind}, {intent})_ `{id}`",
+                    id=p.id,
                     text=p.text_for(locale),
                     kind=t._(KINDS[p.kind]),
                     intent=t._(INTENTS[p.intent]) if p.intent in INTENTS else p.intent.value,
