@@ -194,8 +194,15 @@ def listing(t: Tr, commitments: list[Commitment], today: date) -> tuple[Part, ..
     for commitment in commitments:
         parts.append(Para(line(t, commitment, today)))
         parts.append(Quote(commitment.text))
+    open_ones = [c.number for c in commitments if c.status == CommitmentStatus.OPEN]
+    example = open_ones[0] if open_ones else commitments[0].number
     parts.append(
-        Para(t._("_`commitment done 2`, `commitment partly 2` or `commitment drop 2` changes one._"))
+        Para(
+            t._(
+                "_`commitment done {n}`, `commitment partly {n}` or `commitment drop {n}` changes one._",
+                n=example,
+            )
+        )
     )
     return tuple(parts)
 
