@@ -37,6 +37,15 @@ log = logging.getLogger(__name__)
 class AckingHandler(AsyncSocketModeHandler):
     """Bolt's Socket Mode handler, acknowledging every envelope the app did not fail on."""
 
+    def __init__(self, app: AsyncApp, app_token: str, *, ping_interval: float) -> None:
+        # Bolt's own __init__ builds a plain SocketModeClient (and its HTTP session); ours is checked.
+        self.app = app
+        self.app_token = app_token
+        self.client = CheckedClient(
+            app_token=app_token, logger=app.logger, web_client=app.client, ping_interval=ping_interval
+        )
+        self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]
+
     async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         start = time.time()
         try:
@@ -93,12 +102,7 @@ class SocketConnection:
     """One Socket Mode connection for the lifetime of ``coachbot serve``."""
 
     def __init__(self, *, app: AsyncApp, app_token: str, api: SlackApi, ping_interval: float = 10) -> None:
-        self.handler = AckingHandler(app, app_token, web_client=app.client, ping_interval=ping_interval)
-        checked = CheckedClient(
-            app_token=app_token, logger=app.logger, web_client=app.client, ping_interval=ping_interval
-        )
-        checked.socket_mode_request_listeners.append(self.handler.handle)  # type: ignore[arg-type]
-        self.handler.client = checked
+        self.handler = AckingHandler(app, app_token, ping_interval=ping_interval)
         self.api = api
 
     async def start(self) -> None:
