@@ -41,7 +41,7 @@ def describe(t: Tr, rule: CycleRule) -> str:
     """One line saying what a rule is, in the reader's language."""
     if isinstance(rule, Quarterly):
         return t._(
-            "quarterly (plan in the first {plan} of each quarter, review in the last {review},"
+            "quarterly ({plan} of plan at the start of each quarter, {review} of review at its end,"
             " execute in between)",
             plan=_length(t, rule.plan_days),
             review=_length(t, rule.review_days),

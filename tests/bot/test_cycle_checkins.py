@@ -159,7 +159,10 @@ def test_cycle_commands_say_what_is_in_force_and_refuse_bad_input(chat: LocalCha
     assert cycles_stored(core) == [(None, "sprints")]
 
     run(chat, ":as ada", "cycle set quarterly --plan 1w --review 10d --team atlas", ":as bo", "cycle")
-    assert "*atlas* has its own cycle: quarterly (plan in the first 1 week" in last_reply(chat)
+    assert (
+        "*atlas* has its own cycle: quarterly (1 week of plan at the start of each quarter, 10 days of review"
+        in last_reply(chat)
+    )
     run(chat, ":as ada", "cycle clear --team atlas")
     assert "follows the workspace's cycle again" in last_reply(chat)
     run(chat, "cycle clear", "cycle clear")
