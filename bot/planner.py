@@ -245,7 +245,7 @@ def _open_batch(
     Set-based: the cadences, people and every fact about them are read with a fixed number of
     queries (:func:`bot.opening.gather`), the check-ins are inserted together, then their messages.
     """
-    from bot import checkins
+    from bot import checkin_opening
 
     cadences = {
         c.id: c for c in session.scalars(select(Cadence).where(Cadence.id.in_({s.cadence_id for s in slots})))
@@ -272,7 +272,7 @@ def _open_batch(
         # start_checkin also declines while the person's previous check-in of this cadence is still
         # open: the occurrence is then folded into that one (the slot moves on, no nudge).
         if slot.next_due_at + window > now:
-            checkin = checkins.start_checkin(
+            checkin = checkin_opening.start_checkin(
                 session,
                 library,
                 cadence=cadence,
@@ -286,7 +286,7 @@ def _open_batch(
                 opened.append((checkin, person))
         slot.last_local_date = slot.next_local_date
         _recompute(session, slot, cadence, person, now, keep_due=False, policy=facts.policies[person.id])
-    checkins.queue_opening_messages(session, library, opened=opened, now=now, facts=facts)
+    checkin_opening.queue_opening_messages(session, library, opened=opened, now=now, facts=facts)
     return len(opened)
 
 

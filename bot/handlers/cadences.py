@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot import checkins, planner, relationships, working_hours
+from bot import checkin_opening, planner, relationships, working_hours
 from bot.cadence_text import duration_phrase, schedule_phrase
 from bot.commands import ast as A
 from bot.commitments import asks_commitment
@@ -332,7 +332,7 @@ def run_now(ctx: Context, cmd: A.CadenceRun) -> list[Reply]:
         if state == "open":
             still_open += 1
             continue
-        opened = checkins.open_checkin(
+        opened = checkin_opening.open_checkin(
             ctx.session,
             ctx.library,
             cadence=cadence,
