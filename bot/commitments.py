@@ -15,16 +15,15 @@ This module holds the rules and the data; what is said about a commitment is in
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot import working_hours
 from bot.commands import ast as A
-from bot.commands import parse_recurrence
 from bot.domain import CommitmentStatus, PromptAudience
-from bot.schedule import local_today, next_occurrence
+from bot.schedule import local_today
 from storage.commitments import Commitment, CommitmentShare
 from storage.models import Cadence, Checkin, Person, ScheduleSlot
 
@@ -86,21 +85,10 @@ def next_check_in_date(
     later = sorted(d for d in slot_dates if d is not None and d > after)
     if later:
         return later[0]
-    policy = working_hours.policy_for(session, person)
-    hours, minutes = (int(x) for x in cadence.at_time.split(":"))
-    last = after
-    for _ in range(60):
-        occurrence = next_occurrence(
-            parse_recurrence(cadence.recurrence),
-            time(hours, minutes),
-            policy=policy,
-            anchor=cadence.anchor,
-            after=now,
-            last_local_date=last,
-        )
-        if occurrence.skipped is None:
-            return occurrence.local_date
-        last = occurrence.local_date
+    try:
+        return working_hours.upcoming(session, cadence, person, after=now, last=after).local_date
+    except ValueError:  # no occurrence within the search limit: a week, as for one added by hand
+        pass
     return after + timedelta(days=7)
 
 

@@ -9,7 +9,7 @@ zone, vacation or a workspace's working days.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, delete, func, inspect, select
@@ -19,7 +19,7 @@ from bot import opening, relationships, working_hours
 from bot.commands import parse_recurrence
 from bot.domain import Audience, PromptAudience
 from bot.prompts import PromptLibrary
-from bot.schedule import LocalPolicy, Occurrence, next_occurrence
+from bot.schedule import LocalPolicy, next_occurrence
 from storage.db import Database
 from storage.models import Cadence, Checkin, OutboxMessage, Person, ScheduleSlot, Team
 from storage.pathways import OnboardingStep
@@ -38,35 +38,6 @@ def recipients(session: Session, cadence: Cadence) -> list[tuple[Person, PromptA
     if cadence.audience in (Audience.MEMBERS, Audience.BOTH):
         pairs.extend((m, PromptAudience.MEMBER) for m in relationships.members_of(session, team))
     return pairs
-
-
-def upcoming(
-    session: Session,
-    cadence: Cadence,
-    person: Person,
-    *,
-    after: datetime,
-    last: date | None,
-    policy: LocalPolicy | None = None,
-) -> Occurrence:
-    """The next occurrence that will really be sent, passing over skipped ones."""
-    policy = policy or working_hours.policy_for(session, person)
-    hours, minutes = (int(x) for x in cadence.at_time.split(":"))
-    recurrence = parse_recurrence(cadence.recurrence)
-    last_date = last
-    for _ in range(400):
-        occurrence = next_occurrence(
-            recurrence,
-            time(hours, minutes),
-            policy=policy,
-            anchor=cadence.anchor,
-            after=after,
-            last_local_date=last_date,
-        )
-        if occurrence.skipped is None:
-            return occurrence
-        last_date = occurrence.local_date
-    raise ValueError("no occurrence within the search limit")
 
 
 def _recompute(
@@ -89,7 +60,9 @@ def _recompute(
     if keep_due and _still_due(session, slot, cadence, person, now):
         return
     try:
-        occurrence = upcoming(session, cadence, person, after=now, last=slot.last_local_date, policy=policy)
+        occurrence = working_hours.upcoming(
+            session, cadence, person, after=now, last=slot.last_local_date, policy=policy
+        )
     except ValueError:
         slot.next_local_date, slot.next_due_at = None, None
         return

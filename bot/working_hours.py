@@ -2,21 +2,23 @@
 and the public holidays of their country when their workspace keeps them (`holidays on`).
 
 Everything that turns "Monday 09:00" into an instant for someone asks here (the planner, opening
-check-ins, reminders, welcomes, digests). It only reads; :mod:`bot.people` changes profiles.
+check-ins, reminders, welcomes, digests, a commitment's due day: :func:`upcoming` is a cadence's
+next occurrence for a person under these rules). It only reads; :mod:`bot.people` changes profiles.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.commands import parse_recurrence
 from bot.public_holidays import normalise_country
-from bot.schedule import LocalPolicy
-from storage.models import Person, Vacation, Workspace
+from bot.schedule import LocalPolicy, Occurrence, next_occurrence
+from storage.models import Cadence, Person, Vacation, Workspace
 
 
 def valid_timezone(name: str | None) -> bool:
@@ -63,3 +65,32 @@ def holiday_country_of(person: Person) -> str | None:
     if not person.workspace.public_holidays or not person.country:
         return None
     return normalise_country(person.country)
+
+
+def upcoming(
+    session: Session,
+    cadence: Cadence,
+    person: Person,
+    *,
+    after: datetime,
+    last: date | None,
+    policy: LocalPolicy | None = None,
+) -> Occurrence:
+    """The next occurrence that will really be sent, passing over skipped ones."""
+    policy = policy or policy_for(session, person)
+    hours, minutes = (int(x) for x in cadence.at_time.split(":"))
+    recurrence = parse_recurrence(cadence.recurrence)
+    last_date = last
+    for _ in range(400):
+        occurrence = next_occurrence(
+            recurrence,
+            time(hours, minutes),
+            policy=policy,
+            anchor=cadence.anchor,
+            after=after,
+            last_local_date=last_date,
+        )
+        if occurrence.skipped is None:
+            return occurrence
+        last_date = occurrence.local_date
+    raise ValueError("no occurrence within the search limit")
